@@ -1,0 +1,27 @@
+package dev.floe.core.config;
+
+import java.util.Map;
+
+/**
+ * An Iceberg catalog Floe commits to.
+ *
+ * @param type {@code jdbc} or {@code rest}
+ * @param uri JDBC URL or REST base URI
+ * @param warehouse warehouse location or name passed to the catalog; null means Floe's warehouse
+ * @param properties further catalog properties passed through unchanged (credentials included)
+ */
+public record CatalogSettings(String name, Type type, String uri, String warehouse, Map<String, String> properties) {
+  public enum Type {
+    JDBC,
+    REST
+  }
+
+  public CatalogSettings {
+    properties = Map.copyOf(properties);
+  }
+
+  @Override
+  public String toString() { // properties may hold credentials
+    return "CatalogSettings[" + name + ", " + type + ", " + uri + "]";
+  }
+}

@@ -1,0 +1,40 @@
+package dev.floe.core.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole validated configuration, parsed once from {@code floe.yaml} by {@link ConfigParser}.
+ *
+ * @param kafka Kafka client properties (consumer and, for dead letters, producer)
+ * @param warehouse root location of table data, e.g. {@code file:///var/lib/floe/warehouse}
+ * @param workers consumer threads in this process; each is one member of the consumer group
+ */
+public record FloeConfig(
+    Map<String, String> kafka,
+    RegistrySettings schemaRegistry,
+    String warehouse,
+    Map<String, CatalogSettings> catalogs,
+    List<TableMapping> tables,
+    int workers) {
+
+  public FloeConfig {
+    kafka = Map.copyOf(kafka);
+    catalogs = Map.copyOf(catalogs);
+    tables = List.copyOf(tables);
+  }
+
+  public String groupId() {
+    return kafka.get("group.id");
+  }
+
+  /** The mappings whose topics include {@code topic}, in file order. */
+  public List<TableMapping> mappingsFor(String topic) {
+    return tables.stream().filter(m -> m.matches(topic)).toList();
+  }
+
+  public Optional<CatalogSettings> catalog(String name) {
+    return Optional.ofNullable(catalogs.get(name));
+  }
+}

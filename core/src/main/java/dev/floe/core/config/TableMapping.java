@@ -1,0 +1,70 @@
+package dev.floe.core.config;
+
+import dev.floe.core.TableId;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * One entry of {@code tables}: which topics feed which table, and how.
+ *
+ * @param topics fixed topic names, empty when {@code topicPattern} is set
+ * @param topicPattern a regex over topic names, or null
+ * @param tableTemplate e.g. {@code raw.${topic}}
+ * @param kafkaMetadataColumn name of the {@code _kafka} struct column, or null when disabled
+ */
+public record TableMapping(
+    int index,
+    List<String> topics,
+    Pattern topicPattern,
+    String tableTemplate,
+    List<Format> formats,
+    Mode mode,
+    List<PartitionField> partitionBy,
+    CommitPolicy commit,
+    String catalog,
+    OnError onError,
+    long targetFileSizeBytes,
+    String kafkaMetadataColumn,
+    Map<String, String> tableProperties) {
+
+  public enum Format {
+    ICEBERG
+  }
+
+  public enum Mode {
+    APPEND
+  }
+
+  public enum OnError {
+    STOP
+  }
+
+  public TableMapping {
+    topics = List.copyOf(topics);
+    formats = List.copyOf(formats);
+    partitionBy = List.copyOf(partitionBy);
+    tableProperties = Map.copyOf(tableProperties);
+  }
+
+  /** Whether records of {@code topic} go to this mapping's table. */
+  public boolean matches(String topic) {
+    return topicPattern != null ? topicPattern.matcher(topic).matches() : topics.contains(topic);
+  }
+
+  /**
+   * The table for a topic. {@code ${topic}} becomes the topic name lower-cased with every character
+   * that is not a letter, digit or underscore replaced by '_' ({@code web.clicks-v2} →
+   * {@code web_clicks_v2}), because catalogs accept only such names.
+   */
+  public TableId tableFor(String topic) {
+    String safe = topic.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+    return TableId.parse(tableTemplate.replace("${topic}", safe));
+  }
+
+  /** A short label for messages: {@code tables[2] (raw.${topic})}. */
+  public String label() {
+    return "tables[" + index + "] (" + tableTemplate + ")";
+  }
+}

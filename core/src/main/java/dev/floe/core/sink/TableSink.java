@@ -1,0 +1,29 @@
+package dev.floe.core.sink;
+
+import dev.floe.core.PartitionOffsets;
+
+/**
+ * Writes rows into the tables of one format (Iceberg, Delta) and commits them together with the
+ * source offsets they cover. Implementations are thread-safe: several consumer workers in one
+ * process share a sink, and the sink serializes commits per table.
+ */
+public interface TableSink extends AutoCloseable {
+
+  /** The format name used in config, e.g. {@code iceberg}. */
+  String format();
+
+  /**
+   * The offsets that the table's latest commit records for {@code group}: the next offset to read
+   * per source partition. Empty when the table does not exist or holds nothing from the group.
+   */
+  PartitionOffsets committedOffsets(TableSpec table, String group);
+
+  /**
+   * Starts a batch of rows for one table. The table is created from the first row's schema when it
+   * does not exist. The batch belongs to the calling thread.
+   */
+  WriteBatch newBatch(TableSpec table);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,25 @@
+package dev.floe.core.sink;
+
+import dev.floe.core.TableId;
+import dev.floe.core.config.PartitionField;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One concrete table as a sink needs it: its id (the mapping's template resolved for a topic) and
+ * the mapping's table settings.
+ *
+ * @param catalog name of the catalog that holds the table (a key of the config's {@code catalogs})
+ * @param properties extra table properties set at creation
+ */
+public record TableSpec(
+    TableId id,
+    String catalog,
+    List<PartitionField> partitionBy,
+    long targetFileSizeBytes,
+    Map<String, String> properties) {
+  public TableSpec {
+    partitionBy = List.copyOf(partitionBy);
+    properties = Map.copyOf(properties);
+  }
+}

@@ -1,0 +1,36 @@
+package dev.floe.core.sink;
+
+import dev.floe.core.PartitionOffsets;
+import dev.floe.core.row.Row;
+import dev.floe.core.row.Type;
+
+/**
+ * Rows on their way into one table: written to data files as they arrive, made visible by one
+ * atomic {@link #commit}. Not thread-safe.
+ */
+public interface WriteBatch {
+
+  /**
+   * Adds a row. {@code schema} is the row's own schema (the same instance for every row decoded
+   * with one source schema, so implementations may cache per instance).
+   */
+  void write(Type.Struct schema, Row row);
+
+  /** Rows written since the batch started. */
+  long records();
+
+  /** Estimated bytes written so far (used for the {@code commit.max-bytes} trigger). */
+  long bytes();
+
+  /**
+   * Closes the open files and commits them in one table commit that also records {@code next} as
+   * the group's offsets. Fencing: the commit goes through only if, for every partition in {@code
+   * next}, the table's offset is still the one in {@code expected} (absent in both counts as
+   * equal); otherwise the files are deleted and {@link dev.floe.core.CommitFencedException} is
+   * thrown. Transient failures are retried inside; a batch is unusable after this call.
+   */
+  CommitResult commit(String group, PartitionOffsets expected, PartitionOffsets next);
+
+  /** Drops the batch and deletes its files. Safe to call more than once and after a failure. */
+  void abort();
+}

@@ -1,0 +1,175 @@
+package dev.floe.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.floe.core.ConfigException;
+import dev.floe.core.TableId;
+import dev.floe.core.config.PartitionField.Transform;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ConfigParserTest {
+  private static final Set<String> KAFKA_KEYS = Set.of("bootstrap.servers", "group.id", "auto.offset.reset", "max.poll.records");
+  private static final Path BASE = Path.of("/srv/floe");
+
+  private static FloeConfig parse(String yaml) {
+    return parse(yaml, Map.of());
+  }
+
+  private static FloeConfig parse(String yaml, Map<String, String> env) {
+    return new ConfigParser(KAFKA_KEYS::contains, env::get).parse(yaml, BASE);
+  }
+
+  private static final String MINIMAL = """
+      kafka:
+        bootstrap.servers: localhost:9092
+      schema-registry: { url: http://localhost:8081 }
+      warehouse: warehouse
+      tables:
+        - topics: [orders]
+          table: sales.orders
+      """;
+
+  @Test
+  void minimalConfigGetsDocumentedDefaults() {
+    FloeConfig config = parse(MINIMAL);
+
+    assertThat(config.groupId()).isEqualTo("floe");
+    assertThat(config.kafka()).containsEntry("auto.offset.reset", "earliest").containsEntry("isolation.level", "read_committed");
+    assertThat(config.warehouse()).isEqualTo("/srv/floe/warehouse");
+    assertThat(config.catalogs()).containsOnlyKeys("local");
+    assertThat(config.catalog("local").orElseThrow().uri()).isEqualTo("jdbc:sqlite:/srv/floe/warehouse/floe-catalog.db");
+    TableMapping m = config.tables().get(0);
+    assertThat(m.tableFor("orders")).isEqualTo(TableId.parse("sales.orders"));
+    assertThat(m.formats()).containsExactly(TableMapping.Format.ICEBERG);
+    assertThat(m.mode()).isEqualTo(TableMapping.Mode.APPEND);
+    assertThat(m.onError()).isEqualTo(TableMapping.OnError.STOP);
+    assertThat(m.commit()).isEqualTo(CommitPolicy.DEFAULT);
+    assertThat(m.kafkaMetadataColumn()).isEqualTo("_kafka");
+    assertThat(m.targetFileSizeBytes()).isEqualTo(128L << 20);
+    assertThat(m.catalog()).isEqualTo("local");
+    assertThat(config.workers()).isEqualTo(1);
+  }
+
+  @Test
+  void fullConfigIsReadIntoRecords() {
+    FloeConfig config = parse("""
+        kafka:
+          bootstrap.servers: ${env:BROKERS}
+          group.id: floe-prod
+        schema-registry:
+          url: https://registry:8081/
+          basic-auth: { username: floe, password: "${env:REG_PASS}" }
+          timeout: 5s
+        warehouse: file:///var/lib/floe
+        workers: 2
+        catalogs:
+          lake: { type: rest, uri: https://catalog/api, warehouse: lake, credential: "id:${env:SECRET:-none}" }
+        tables:
+          - topic-pattern: "web\\\\..*"
+            table: raw.${topic}
+            partition-by: [day(event_ts), "bucket[16](user_id)", "truncate(4, country)", ctx.os]
+            commit: { interval: 2m, max-records: 50_000, max-bytes: 64MiB }
+            target-file-size: 256MB
+            kafka-metadata: { column: kafka_meta }
+            table-properties: { write.metadata.delete-after-commit.enabled: "true" }
+        """, Map.of("BROKERS", "b1:9092,b2:9092", "REG_PASS", "s3cret"));
+
+    assertThat(config.kafka()).containsEntry("bootstrap.servers", "b1:9092,b2:9092").containsEntry("group.id", "floe-prod");
+    assertThat(config.schemaRegistry().url()).isEqualTo("https://registry:8081");
+    assertThat(config.schemaRegistry().password()).isEqualTo("s3cret");
+    assertThat(config.schemaRegistry().toString()).doesNotContain("s3cret");
+    assertThat(config.schemaRegistry().timeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.warehouse()).isEqualTo("/var/lib/floe");
+    assertThat(config.workers()).isEqualTo(2);
+    assertThat(config.catalog("lake").orElseThrow().properties()).containsEntry("credential", "id:none");
+    TableMapping m = config.tables().get(0);
+    assertThat(m.catalog()).as("the only defined catalog is the default").isEqualTo("lake");
+    assertThat(m.matches("web.clicks")).isTrue();
+    assertThat(m.matches("orders")).isFalse();
+    assertThat(m.tableFor("web.Clicks-v2")).isEqualTo(TableId.parse("raw.web_clicks_v2"));
+    assertThat(m.partitionBy()).containsExactly(
+        new PartitionField(Transform.DAY, "event_ts", 0),
+        new PartitionField(Transform.BUCKET, "user_id", 16),
+        new PartitionField(Transform.TRUNCATE, "country", 4),
+        new PartitionField(Transform.IDENTITY, "ctx.os", 0));
+    assertThat(m.commit()).isEqualTo(new CommitPolicy(Duration.ofMinutes(2), 50_000, 64L << 20));
+    assertThat(m.targetFileSizeBytes()).isEqualTo(256_000_000L);
+    assertThat(m.kafkaMetadataColumn()).isEqualTo("kafka_meta");
+    assertThat(m.tableProperties()).containsEntry("write.metadata.delete-after-commit.enabled", "true");
+  }
+
+  @Test
+  void unknownKeyNamesKeyLineAndSuggestion() {
+    assertThatThrownBy(() -> parse(MINIMAL + "    comit: { interval: 10s }\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("line 8")
+        .hasMessageContaining("'tables[0].comit': unknown key")
+        .hasMessageContaining("did you mean 'commit'");
+  }
+
+  @Test
+  void badValuesNameKeyAndLine() {
+    assertThatThrownBy(() -> parse(MINIMAL + "    commit:\n      interval: soon\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("line 9, 'tables[0].commit.interval': 'soon' is not a duration")
+        .hasMessageContaining("30s");
+    assertThatThrownBy(() -> parse(MINIMAL + "    partition-by: [weekday(ts)]\n"))
+        .hasMessageContaining("tables[0].partition-by[0]")
+        .hasMessageContaining("unknown transform 'weekday'");
+    assertThatThrownBy(() -> parse(MINIMAL + "    mode: merge\n"))
+        .hasMessageContaining("'merge' is not a valid value").hasMessageContaining("append");
+    assertThatThrownBy(() -> parse(MINIMAL.replace("sales.orders", "orders")))
+        .hasMessageContaining("line 7, 'tables[0].table'").hasMessageContaining("no namespace");
+  }
+
+  @Test
+  void danglingCatalogReferenceFails() {
+    assertThatThrownBy(() -> parse(MINIMAL + "    catalog: lake\n"))
+        .hasMessageContaining("'tables[0].catalog': catalog 'lake' is not defined");
+  }
+
+  @Test
+  void topicsAndPatternAreExclusive() {
+    assertThatThrownBy(() -> parse(MINIMAL + "    topic-pattern: \"o.*\"\n"))
+        .hasMessageContaining("has both topics and topic-pattern");
+    assertThatThrownBy(() -> parse(MINIMAL.replace("topics: [orders]", "topic-pattern: \"(\"")))
+        .hasMessageContaining("not a valid regular expression");
+  }
+
+  @Test
+  void kafkaKeysAreCheckedAndManagedOnesRejected() {
+    assertThatThrownBy(() -> parse(MINIMAL.replace("kafka:", "kafka:\n  enable.auto.commit: true")))
+        .hasMessageContaining("'kafka.enable.auto.commit': is managed by Floe");
+    assertThatThrownBy(() -> parse(MINIMAL.replace("kafka:", "kafka:\n  bootstrap.server: x")))
+        .hasMessageContaining("line 2, 'kafka.bootstrap.server': is not a Kafka client property");
+  }
+
+  @Test
+  void missingEnvironmentVariableIsAnError() {
+    assertThatThrownBy(() -> parse(MINIMAL.replace("localhost:9092", "${env:NOPE}")))
+        .hasMessageContaining("kafka.bootstrap.servers").hasMessageContaining("NOPE is not set");
+  }
+
+  @Test
+  void twoMappingsIntoOneTableFail() {
+    assertThatThrownBy(() -> parse(MINIMAL + "  - topics: [orders2]\n    table: sales.orders\n  - topics: [orders]\n    table: sales.orders\n"))
+        .hasMessageContaining("line 9, 'tables[1].table'").hasMessageContaining("also written by tables[0]");
+  }
+
+  @Test
+  void remoteWarehouseIsNotYetSupported() {
+    assertThatThrownBy(() -> parse(MINIMAL.replace("warehouse: warehouse", "warehouse: s3://lake/wh")))
+        .hasMessageContaining("'warehouse'").hasMessageContaining("only local warehouses");
+  }
+
+  @Test
+  void invalidYamlPointsAtLine() {
+    assertThatThrownBy(() -> parse("kafka:\n  a: [1,\n tables: x\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("not valid YAML");
+  }
+}
