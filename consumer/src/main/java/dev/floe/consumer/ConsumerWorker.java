@@ -1,0 +1,292 @@
+package dev.floe.consumer;
+
+import dev.floe.consumer.decode.DecodedRecord;
+import dev.floe.consumer.decode.RecordDecoder;
+import dev.floe.consumer.route.Router;
+import dev.floe.consumer.route.TableRoute;
+import dev.floe.core.BadRecordException;
+import dev.floe.core.CommitFencedException;
+import dev.floe.core.Errors;
+import dev.floe.core.FloeException;
+import dev.floe.core.PartitionOffsets;
+import dev.floe.core.SourcePartition;
+import dev.floe.core.SourcePosition;
+import dev.floe.core.sink.CommitResult;
+import dev.floe.core.sink.TableSink;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member of the consumer group: polls, decodes, routes and writes records into open batches,
+ * and commits each table's batch with the offsets it covers. Follows the sink-task contract: on
+ * revocation commit what was written, on loss drop it, and on assignment resume from the offsets
+ * stored in the tables (the table is the truth; Kafka group offsets only show lag).
+ */
+final class ConsumerWorker implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(ConsumerWorker.class);
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  private final Consumer<byte[], byte[]> consumer;
+  private final String group;
+  private final Router router;
+  private final RecordDecoder decoder;
+  private final Map<String, TableSink> sinks;
+  private final String resetPolicy;
+  private final PipelineStats stats;
+  private final Map<String, OpenBatch> open = new LinkedHashMap<>();
+  private final OffsetLedger ledger = new OffsetLedger();
+  private volatile boolean stopping;
+
+  ConsumerWorker(Consumer<byte[], byte[]> consumer, String group, Router router, RecordDecoder decoder,
+      Map<String, TableSink> sinks, String resetPolicy, PipelineStats stats) {
+    this.consumer = consumer;
+    this.group = group;
+    this.router = router;
+    this.decoder = decoder;
+    this.sinks = sinks;
+    this.resetPolicy = resetPolicy;
+    this.stats = stats;
+  }
+
+  /** Asks the worker to commit what it has and leave the group. Safe from any thread. */
+  void stop() {
+    stopping = true;
+    consumer.wakeup();
+  }
+
+  @Override
+  public void run() {
+    Listener listener = new Listener();
+    if (router.usesPatterns()) {
+      consumer.subscribe(router.subscriptionPattern(), listener);
+    } else {
+      consumer.subscribe(router.fixedTopics(), listener);
+    }
+    try {
+      while (!stopping) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+        process(records);
+        commitDue();
+      }
+    } catch (WakeupException e) {
+      // stop() was called: fall through to the final commit
+    } catch (BadRecordException e) {
+      // on-error: stop. Rows before the bad record are committed; its offset is where a restart resumes.
+      commitAll();
+      throw e;
+    } catch (RuntimeException e) {
+      abortAll();
+      throw e;
+    } finally {
+      try {
+        if (stopping) {
+          commitAll();
+        }
+      } finally {
+        consumer.close();
+      }
+    }
+  }
+
+  private void process(ConsumerRecords<byte[], byte[]> records) {
+    if (records.isEmpty()) {
+      return;
+    }
+    stats.read(records.count());
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      SourcePartition p = new SourcePartition(r.topic(), r.partition());
+      DecodedRecord decoded = null;
+      String decodedFor = null;
+      for (TableRoute route : router.routes(r.topic())) {
+        OffsetLedger.Entry entry = ledger.get(route.key(), p);
+        if (entry == null) {
+          throw new IllegalStateException("no position for " + p + " in " + route.key() + ": partition was not assigned");
+        }
+        if (r.offset() < entry.start()) {
+          continue; // already in this table
+        }
+        String column = route.mapping().kafkaMetadataColumn();
+        if (decoded == null || !Objects.equals(decodedFor, column)) {
+          decoded = decoder.decode(r, column);
+          decodedFor = column;
+        }
+        OpenBatch batch = open.computeIfAbsent(route.key(), k -> new OpenBatch(route, sink(route).newBatch(route.spec())));
+        if (decoded != null) { // a tombstone appends nothing, but its offset is covered
+          write(batch, decoded, r);
+        }
+        batch.cover(p, entry.committed(), r.offset());
+      }
+    }
+  }
+
+  private void write(OpenBatch batch, DecodedRecord decoded, ConsumerRecord<byte[], byte[]> r) {
+    try {
+      batch.write(decoded.schema(), decoded.row());
+    } catch (FloeException e) {
+      throw Errors.badRecord(new SourcePosition(r.topic(), r.partition(), r.offset()), BadRecordException.Stage.WRITE,
+          "cannot write it to table " + batch.route().spec().id() + " (schema id " + decoded.schemaId() + ")",
+          e.fix(), e);
+    }
+  }
+
+  private void commitDue() {
+    long now = System.nanoTime();
+    for (OpenBatch batch : List.copyOf(open.values())) {
+      if (batch.due(now)) {
+        commit(batch);
+      }
+    }
+  }
+
+  private void commitAll() {
+    for (OpenBatch batch : List.copyOf(open.values())) {
+      commit(batch);
+    }
+  }
+
+  private void commit(OpenBatch batch) {
+    String key = batch.route().key();
+    open.remove(key);
+    if (batch.isEmpty()) {
+      batch.batch().abort();
+      return;
+    }
+    PartitionOffsets next = batch.next();
+    try {
+      CommitResult result = batch.batch().commit(group, batch.expected(), next);
+      next.asMap().forEach((p, o) -> ledger.committed(key, p, o));
+      stats.committed(result);
+      LOG.info("Committed {} rows in {} files to {} table {} (version {}) in {} ms; offsets {}", result.records(),
+          result.dataFiles(), result.format(), result.table(), result.version(), result.millis(), next);
+      acknowledge(next.asMap().keySet());
+    } catch (CommitFencedException e) {
+      LOG.warn("{}; re-reading the table offsets", e.getMessage());
+      abortAll();
+      position(consumer.assignment());
+    } catch (RuntimeException e) {
+      batch.batch().abort();
+      throw e;
+    }
+  }
+
+  /** Commits group offsets up to what every table of each partition holds; for lag monitoring only. */
+  private void acknowledge(Collection<SourcePartition> partitions) {
+    Map<TopicPartition, OffsetAndMetadata> acks = new HashMap<>();
+    for (SourcePartition p : partitions) {
+      long min = Long.MAX_VALUE;
+      for (TableRoute route : router.routes(p.topic())) {
+        OffsetLedger.Entry entry = ledger.get(route.key(), p);
+        min = Math.min(min, entry == null || entry.committed() == null ? -1 : entry.committed());
+      }
+      if (min > 0) {
+        acks.put(new TopicPartition(p.topic(), p.partition()), new OffsetAndMetadata(min));
+      }
+    }
+    if (!acks.isEmpty()) {
+      consumer.commitAsync(acks, (offsets, e) -> {
+        if (e != null) {
+          LOG.debug("Group offset commit failed (harmless: the tables hold the offsets): {}", e.toString());
+        }
+      });
+    }
+  }
+
+  private void abortAll() {
+    open.values().forEach(b -> b.batch().abort());
+    open.clear();
+  }
+
+  /** Reads each partition's offsets from its tables and seeks to the smallest start. */
+  private void position(Collection<TopicPartition> partitions) {
+    if (partitions.isEmpty()) {
+      return;
+    }
+    Map<String, PartitionOffsets> tableOffsets = new HashMap<>();
+    List<TopicPartition> needReset = new ArrayList<>();
+    Map<TopicPartition, Map<TableRoute, Long>> committed = new HashMap<>();
+    for (TopicPartition tp : partitions) {
+      SourcePartition p = new SourcePartition(tp.topic(), tp.partition());
+      Map<TableRoute, Long> perTable = new LinkedHashMap<>();
+      for (TableRoute route : router.routes(tp.topic())) {
+        PartitionOffsets offsets = tableOffsets.computeIfAbsent(route.key(),
+            k -> sink(route).committedOffsets(route.spec(), group));
+        Long next = offsets.next(p);
+        perTable.put(route, next);
+        if (next == null) {
+          needReset.add(tp);
+        }
+      }
+      committed.put(tp, perTable);
+    }
+    Map<TopicPartition, Long> resets = resetPositions(needReset);
+    for (TopicPartition tp : partitions) {
+      SourcePartition p = new SourcePartition(tp.topic(), tp.partition());
+      long seek = Long.MAX_VALUE;
+      for (Map.Entry<TableRoute, Long> e : committed.get(tp).entrySet()) {
+        long start = e.getValue() != null ? e.getValue() : resets.get(tp);
+        ledger.put(e.getKey().key(), p, new OffsetLedger.Entry(e.getValue(), start));
+        seek = Math.min(seek, start);
+      }
+      if (seek != Long.MAX_VALUE) {
+        consumer.seek(tp, seek);
+        LOG.info("Partition {} resumes at offset {} (tables: {})", tp, seek, committed.get(tp).values());
+      }
+    }
+  }
+
+  /**
+   * Where a table that holds nothing of a partition starts: the log start by default
+   * ({@code auto.offset.reset=earliest}, so a new table gets the whole topic) or its end.
+   */
+  private Map<TopicPartition, Long> resetPositions(List<TopicPartition> partitions) {
+    if (partitions.isEmpty()) {
+      return Map.of();
+    }
+    return "latest".equals(resetPolicy) ? consumer.endOffsets(partitions) : consumer.beginningOffsets(partitions);
+  }
+
+  private TableSink sink(TableRoute route) {
+    return sinks.get(route.format().name().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  private final class Listener implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (!partitions.isEmpty()) {
+        commitAll(); // save state on revoke: commit what was written for them
+        partitions.forEach(tp -> ledger.remove(new SourcePartition(tp.topic(), tp.partition())));
+      }
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      // Another member may own them already: committing could double rows. Drop everything and
+      // resume the partitions we keep from their tables' offsets.
+      abortAll();
+      partitions.forEach(tp -> ledger.remove(new SourcePartition(tp.topic(), tp.partition())));
+      List<TopicPartition> kept = new ArrayList<>(consumer.assignment());
+      kept.removeAll(partitions);
+      position(kept);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      position(partitions);
+    }
+  }
+}

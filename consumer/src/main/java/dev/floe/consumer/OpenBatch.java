@@ -1,0 +1,72 @@
+package dev.floe.consumer;
+
+import dev.floe.consumer.route.TableRoute;
+import dev.floe.core.PartitionOffsets;
+import dev.floe.core.SourcePartition;
+import dev.floe.core.config.CommitPolicy;
+import dev.floe.core.row.Row;
+import dev.floe.core.row.Type;
+import dev.floe.core.sink.WriteBatch;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A table's uncommitted rows and the offsets they cover: for each source partition, the table
+ * offset the batch started from (for fencing) and the next offset after its last record.
+ */
+final class OpenBatch {
+  private final TableRoute route;
+  private final WriteBatch batch;
+  private final long openedNanos = System.nanoTime();
+  private final Map<SourcePartition, Long> expected = new HashMap<>();
+  private final Map<SourcePartition, Long> next = new HashMap<>();
+
+  OpenBatch(TableRoute route, WriteBatch batch) {
+    this.route = route;
+    this.batch = batch;
+  }
+
+  TableRoute route() {
+    return route;
+  }
+
+  WriteBatch batch() {
+    return batch;
+  }
+
+  /** Records that the batch covers {@code offset} of {@code p}; {@code tableOffset} may be null. */
+  void cover(SourcePartition p, Long tableOffset, long offset) {
+    if (!next.containsKey(p)) {
+      expected.put(p, tableOffset);
+    }
+    next.put(p, offset + 1);
+  }
+
+  void write(Type.Struct schema, Row row) {
+    batch.write(schema, row);
+  }
+
+  boolean due(long nowNanos) {
+    CommitPolicy policy = route.mapping().commit();
+    return batch.records() >= policy.maxRecords() || batch.bytes() >= policy.maxBytes()
+        || nowNanos - openedNanos >= policy.interval().toNanos();
+  }
+
+  boolean isEmpty() {
+    return next.isEmpty();
+  }
+
+  PartitionOffsets expected() {
+    Map<SourcePartition, Long> known = new HashMap<>();
+    expected.forEach((p, o) -> {
+      if (o != null) {
+        known.put(p, o);
+      }
+    });
+    return PartitionOffsets.of(known);
+  }
+
+  PartitionOffsets next() {
+    return PartitionOffsets.of(next);
+  }
+}

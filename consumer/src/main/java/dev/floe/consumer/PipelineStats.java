@@ -1,0 +1,41 @@
+package dev.floe.consumer;
+
+import dev.floe.core.sink.CommitResult;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Counters for progress reporting; cheap enough to update on the hot path. */
+public final class PipelineStats {
+  private final AtomicLong recordsRead = new AtomicLong();
+  private final AtomicLong commits = new AtomicLong();
+  private final Map<String, AtomicLong> rowsCommitted = new ConcurrentHashMap<>();
+
+  void read(int records) {
+    recordsRead.addAndGet(records);
+  }
+
+  void committed(CommitResult result) {
+    commits.incrementAndGet();
+    rowsCommitted.computeIfAbsent(result.table().toString(), k -> new AtomicLong()).addAndGet(result.records());
+  }
+
+  public long recordsRead() {
+    return recordsRead.get();
+  }
+
+  public long commits() {
+    return commits.get();
+  }
+
+  /** Rows committed per table since start. */
+  public Map<String, Long> rowsCommitted() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    rowsCommitted.forEach((k, v) -> out.put(k, v.get()));
+    return out;
+  }
+
+  public long totalRowsCommitted() {
+    return rowsCommitted.values().stream().mapToLong(AtomicLong::get).sum();
+  }
+}
