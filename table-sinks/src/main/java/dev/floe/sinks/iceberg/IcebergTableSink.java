@@ -1,0 +1,60 @@
+package dev.floe.sinks.iceberg;
+
+import dev.floe.core.PartitionOffsets;
+import dev.floe.core.config.CatalogSettings;
+import dev.floe.core.config.FloeConfig;
+import dev.floe.core.sink.TableSink;
+import dev.floe.core.sink.TableSpec;
+import dev.floe.core.sink.WriteBatch;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.iceberg.Table;
+
+/**
+ * Writes rows into Iceberg tables as Parquet data files and commits each batch, with the source
+ * offsets it covers, in one snapshot. Offsets live in the snapshot summary ({@code
+ * floe.offsets.<group>}), so the table alone says what it holds. Thread-safe; commits to one table
+ * from this process take turns, so that local workers do not make each other retry.
+ */
+public final class IcebergTableSink implements TableSink {
+  private final IcebergCatalogs catalogs;
+  private final Tables tables;
+  private final Map<String, ReentrantLock> commitLocks = new ConcurrentHashMap<>();
+
+  public IcebergTableSink(FloeConfig config) {
+    this(config.catalogs(), config.warehouse());
+  }
+
+  /**
+   * @param catalogs the catalogs by name, as in {@link FloeConfig#catalogs()}
+   * @param warehouse local directory for the data of catalogs that set no warehouse of their own
+   */
+  public IcebergTableSink(Map<String, CatalogSettings> catalogs, String warehouse) {
+    this.catalogs = new IcebergCatalogs(catalogs, warehouse);
+    this.tables = new Tables(this.catalogs);
+  }
+
+  @Override
+  public String format() {
+    return "iceberg";
+  }
+
+  @Override
+  public PartitionOffsets committedOffsets(TableSpec table, String group) {
+    Table t = tables.load(table);
+    return t == null ? PartitionOffsets.empty() : SnapshotOffsets.read(t, t.currentSnapshot(), group);
+  }
+
+  @Override
+  public WriteBatch newBatch(TableSpec table) {
+    ReentrantLock lock = commitLocks.computeIfAbsent(table.catalog() + ":" + table.id(), k -> new ReentrantLock());
+    return new IcebergWriteBatch(table, tables, lock);
+  }
+
+  @Override
+  public void close() {
+    catalogs.close();
+  }
+
+}

@@ -1,0 +1,167 @@
+package dev.floe.sinks.iceberg;
+
+import dev.floe.core.CommitFencedException;
+import dev.floe.core.Errors;
+import dev.floe.core.PartitionOffsets;
+import dev.floe.core.row.Row;
+import dev.floe.core.row.Type;
+import dev.floe.core.sink.CommitResult;
+import dev.floe.core.sink.TableSpec;
+import dev.floe.core.sink.WriteBatch;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.locks.Lock;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.Table;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Rows of one table on their way into Parquet files, committed with their offsets by {@link OffsetCommit}. */
+final class IcebergWriteBatch implements WriteBatch {
+  private static final Logger LOG = LoggerFactory.getLogger(IcebergWriteBatch.class);
+
+  private enum State { OPEN, FAILED, CLOSED, COMMITTED }
+
+  private final TableSpec spec;
+  private final Tables tables;
+  private final Lock commitLock;
+  private final String commitId = UUID.randomUUID().toString();
+  private final Map<Type.Struct, RowStruct> views = new IdentityHashMap<>();
+  private Type.Struct lastSchema;
+  private RowStruct lastView;
+  private Table table;
+  private PartitionedFiles files;
+  private long records;
+  private State state = State.OPEN;
+  private boolean keepFiles; // a commit may have landed: its files belong to the table
+
+  IcebergWriteBatch(TableSpec spec, Tables tables, Lock commitLock) {
+    this.spec = spec;
+    this.tables = tables;
+    this.commitLock = commitLock;
+  }
+
+  @Override
+  public void write(Type.Struct schema, Row row) {
+    requireOpen();
+    RowStruct view = view(schema); // may open or create the table; nothing is written if it fails
+    try {
+      files.write(view.wrap(row));
+    } catch (RuntimeException e) {
+      // a row that fails half-way leaves its file's columns uneven: the batch cannot go on
+      state = State.FAILED;
+      throw Errors.of("Cannot write a row to table " + spec.id() + " (row " + records + " of the batch): "
+          + e, "check that the row's values have the Java types of its schema (see dev.floe.core.row.Type);"
+          + " the batch is aborted and retried from the table's offsets", e);
+    }
+    records++;
+  }
+
+  @Override
+  public long records() {
+    return records;
+  }
+
+  @Override
+  public long bytes() {
+    return files == null ? 0 : files.bytes();
+  }
+
+  @Override
+  public CommitResult commit(String group, PartitionOffsets expected, PartitionOffsets next) {
+    requireOpen();
+    long start = System.nanoTime();
+    state = State.CLOSED;
+    List<DataFile> dataFiles = files == null ? List.of() : files.close();
+    if (table == null) {
+      table = tables.load(spec);
+    }
+    if (table == null) { // nothing was written and there is no table to hold offsets: nothing to do
+      return result(-1, dataFiles, start);
+    }
+    OffsetCommit commit = new OffsetCommit(spec.id(), table, dataFiles, group, expected, next, commitId);
+    commitLock.lock();
+    try {
+      long snapshotId = commit.run();
+      state = State.COMMITTED;
+      return result(snapshotId, dataFiles, start);
+    } catch (RuntimeException e) {
+      keepFiles = commit.uncertain();
+      deleteFiles(e instanceof CommitFencedException ? "fenced" : "failed");
+      throw e;
+    } finally {
+      commitLock.unlock();
+    }
+  }
+
+  @Override
+  public void abort() {
+    if (state == State.COMMITTED) { // the files belong to the table now
+      return;
+    }
+    if (state == State.OPEN || state == State.FAILED) {
+      state = State.CLOSED;
+      if (files != null) {
+        try {
+          files.close();
+        } catch (RuntimeException e) {
+          LOG.debug("Closing files of an aborted batch failed; deleting them anyway", e);
+        }
+      }
+    }
+    deleteFiles("aborted");
+  }
+
+  /** The view that presents rows of {@code schema} as the table's struct; opens the table at the first row. */
+  private RowStruct view(Type.Struct schema) {
+    if (schema == lastSchema) { // consecutive rows nearly always share one schema instance
+      return lastView;
+    }
+    if (files == null) {
+      table = tables.loadOrCreate(spec, schema);
+      files = new PartitionedFiles(table, commitId, spec.targetFileSizeBytes());
+    }
+    RowStruct view = views.computeIfAbsent(schema, s -> new RowStruct(RowLayout.of(spec.id(), table.schema().asStruct(), s)));
+    lastSchema = schema;
+    lastView = view;
+    return view;
+  }
+
+  private void deleteFiles(String why) {
+    if (files == null || keepFiles) {
+      if (keepFiles && files != null) {
+        LOG.warn("Batch {} of table {} {} after a commit with an unknown outcome; keeping its files {}"
+            + " (orphan-file removal cleans them if they are not in the table)", commitId, spec.id(), why, files.locations());
+      }
+      return;
+    }
+    for (String location : files.locations()) {
+      try {
+        table.io().deleteFile(location);
+      } catch (RuntimeException e) {
+        LOG.warn("Cannot delete file {} of {} batch {} of table {}", location, why, commitId, spec.id(), e);
+      }
+    }
+    files.locations().clear();
+  }
+
+  private CommitResult result(long snapshotId, List<DataFile> dataFiles, long start) {
+    long bytes = 0;
+    long rows = 0;
+    for (DataFile f : dataFiles) {
+      bytes += f.fileSizeInBytes();
+      rows += f.recordCount();
+    }
+    return new CommitResult(spec.id(), "iceberg", snapshotId, dataFiles.size(), rows, bytes,
+        (System.nanoTime() - start) / 1_000_000);
+  }
+
+  private void requireOpen() {
+    if (state != State.OPEN) {
+      throw new IllegalStateException("Batch of table " + spec.id() + " is " + (state == State.FAILED
+          ? "failed: abort it" : "committed or aborted: start a new one"));
+    }
+  }
+}

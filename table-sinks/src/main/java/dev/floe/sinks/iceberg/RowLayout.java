@@ -1,0 +1,231 @@
+package dev.floe.sinks.iceberg;
+
+import dev.floe.core.Errors;
+import dev.floe.core.TableId;
+import dev.floe.core.row.Field;
+import dev.floe.core.row.Row;
+import dev.floe.core.row.Type;
+import java.util.AbstractCollection;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import org.apache.iceberg.types.Types;
+
+/**
+ * Where the values of rows of one source schema are, seen as the table's struct: by name, so that a
+ * row may lack optional columns or order them differently. When the row has the table's fields in
+ * the table's order (the usual case) {@link #value} is a plain array read.
+ */
+final class RowLayout {
+  private final int size;
+  private final int[] positions; // table position -> row position (-1: absent); null: the same
+  private final RowLayout[] structs; // layouts of direct struct fields; null when there are none
+  private final UnaryOperator<Object>[] adapters; // list/map fields holding structs; null when none
+
+  private RowLayout(int size, int[] positions, RowLayout[] structs, UnaryOperator<Object>[] adapters) {
+    this.size = size;
+    this.positions = positions;
+    this.structs = structs;
+    this.adapters = adapters;
+  }
+
+  /** Checks that rows of {@code row} can be written as {@code table} and plans how. */
+  static RowLayout of(TableId id, Types.StructType table, Type.Struct row) {
+    return struct(id, "", table, row);
+  }
+
+  int size() {
+    return size;
+  }
+
+  Object value(Row row, int pos) {
+    if (positions == null) {
+      return row.get(pos);
+    }
+    int p = positions[pos];
+    return p < 0 ? null : row.get(p);
+  }
+
+  boolean adapts() {
+    return structs != null || adapters != null;
+  }
+
+  Object adapt(int pos, Object value) {
+    return adapters != null && adapters[pos] != null ? adapters[pos].apply(value) : value;
+  }
+
+  RowStruct[] nestedStructs() {
+    if (structs == null) {
+      return null;
+    }
+    RowStruct[] nested = new RowStruct[size];
+    for (int i = 0; i < size; i++) {
+      nested[i] = structs[i] == null ? null : new RowStruct(structs[i]);
+    }
+    return nested;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static RowLayout struct(TableId id, String path, Types.StructType table, Type.Struct row) {
+    List<Types.NestedField> columns = table.fields();
+    int[] positions = new int[columns.size()];
+    boolean same = columns.size() == row.fields().size();
+    RowLayout[] structs = null;
+    UnaryOperator<Object>[] adapters = null;
+    for (Field f : row.fields()) {
+      if (table.field(f.name()) == null) {
+        throw Errors.of("Table " + id + " has no column '" + path + f.name() + "' that the rows have",
+            "add the column to the table (automatic schema evolution comes in a later version) or drop the field"
+                + " from the source schema", null);
+      }
+    }
+    for (int i = 0; i < columns.size(); i++) {
+      Types.NestedField column = columns.get(i);
+      int p = row.indexOf(column.name());
+      positions[i] = p;
+      same &= p == i;
+      if (p < 0) {
+        if (column.isRequired()) {
+          throw Errors.of("Table " + id + " requires column '" + path + column.name() + "' but the rows have no"
+              + " such field", "add the field to the source schema or make the column optional", null);
+        }
+        continue;
+      }
+      Field f = row.fields().get(p);
+      if (f.optional() && column.isRequired()) {
+        throw Errors.of("Table " + id + " column '" + path + column.name() + "' is required but the rows' field"
+            + " is optional", "make the column optional (ALTER TABLE ... DROP NOT NULL) or the field required", null);
+      }
+      Object plan = plan(id, path + column.name(), column.type(), f.type());
+      if (plan instanceof RowLayout nested) {
+        structs = structs == null ? new RowLayout[columns.size()] : structs;
+        structs[i] = nested;
+      } else if (plan != null) {
+        adapters = adapters == null ? new UnaryOperator[columns.size()] : adapters;
+        adapters[i] = (UnaryOperator<Object>) plan;
+      }
+    }
+    return new RowLayout(columns.size(), same ? null : positions, structs, adapters);
+  }
+
+  /** Null when values go through as they are, a layout for structs, an adapter for containers of structs. */
+  private static Object plan(TableId id, String path, org.apache.iceberg.types.Type table, Type row) {
+    if (table.isStructType() && row instanceof Type.Struct s) {
+      return struct(id, path + ".", table.asStructType(), s);
+    }
+    if (table.isListType() && row instanceof Type.ListType l) {
+      Types.ListType list = table.asListType();
+      requireOptionalMatch(id, path + ".element", list.isElementRequired(), l.elementOptional());
+      UnaryOperator<Object> element = adapter(plan(id, path + ".element", list.elementType(), l.element()));
+      return element == null ? null : (UnaryOperator<Object>) v -> new MappedCollection((Collection<?>) v, element);
+    }
+    if (table.isMapType() && row instanceof Type.MapType m) {
+      Types.MapType map = table.asMapType();
+      requireOptionalMatch(id, path + ".value", map.isValueRequired(), m.valueOptional());
+      UnaryOperator<Object> key = adapter(plan(id, path + ".key", map.keyType(), m.key()));
+      UnaryOperator<Object> value = adapter(plan(id, path + ".value", map.valueType(), m.value()));
+      return key == null && value == null ? null : (UnaryOperator<Object>) v -> new MappedMap((Map<?, ?>) v, key, value);
+    }
+    if (table.isPrimitiveType() && !(row instanceof Type.Struct || row instanceof Type.ListType || row instanceof Type.MapType)
+        && table.equals(SchemaMapping.toType(row, new AtomicInteger()))) {
+      return null;
+    }
+    throw Errors.of("Table " + id + " column '" + path + "' has type " + table + " but the rows' field has type "
+        + row, "type changes are not supported yet: write to a new table or keep the field's type", null);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static UnaryOperator<Object> adapter(Object plan) {
+    if (plan instanceof RowLayout layout) {
+      return v -> new RowStruct(layout).wrap((Row) v); // fresh per element: containers may be re-read
+    }
+    return (UnaryOperator<Object>) plan;
+  }
+
+  private static void requireOptionalMatch(TableId id, String path, boolean tableRequired, boolean rowOptional) {
+    if (tableRequired && rowOptional) {
+      throw Errors.of("Table " + id + " column '" + path + "' is required but the rows' values are optional",
+          "make the column optional or the source values required", null);
+    }
+  }
+
+  /** A collection's elements, each adapted when read. */
+  private static final class MappedCollection extends AbstractCollection<Object> {
+    private final Collection<?> values;
+    private final UnaryOperator<Object> adapter;
+
+    MappedCollection(Collection<?> values, UnaryOperator<Object> adapter) {
+      this.values = values;
+      this.adapter = adapter;
+    }
+
+    @Override
+    public Iterator<Object> iterator() {
+      Iterator<?> it = values.iterator();
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public Object next() {
+          Object v = it.next();
+          return v == null ? null : adapter.apply(v);
+        }
+      };
+    }
+
+    @Override
+    public int size() {
+      return values.size();
+    }
+  }
+
+  /** A map's entries, keys and values adapted when read. */
+  private static final class MappedMap extends AbstractMap<Object, Object> {
+    private final Map<?, ?> values;
+    private final UnaryOperator<Object> key;
+    private final UnaryOperator<Object> value;
+
+    MappedMap(Map<?, ?> values, UnaryOperator<Object> key, UnaryOperator<Object> value) {
+      this.values = values;
+      this.key = key == null ? UnaryOperator.identity() : key;
+      this.value = value == null ? UnaryOperator.identity() : value;
+    }
+
+    @Override
+    public Set<Entry<Object, Object>> entrySet() {
+      return new AbstractSet<>() {
+        @Override
+        public Iterator<Entry<Object, Object>> iterator() {
+          Iterator<? extends Entry<?, ?>> it = values.entrySet().iterator();
+          return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+              return it.hasNext();
+            }
+
+            @Override
+            public Entry<Object, Object> next() {
+              Entry<?, ?> e = it.next();
+              Object v = e.getValue();
+              return new SimpleImmutableEntry<>(key.apply(e.getKey()), v == null ? null : value.apply(v));
+            }
+          };
+        }
+
+        @Override
+        public int size() {
+          return values.size();
+        }
+      };
+    }
+  }
+}
