@@ -130,6 +130,9 @@ final class ConsumerWorker implements Runnable {
           write(batch, decoded, r);
         }
         batch.cover(p, entry.committed(), r.offset());
+        if (batch.full()) {
+          commit(batch);
+        }
       }
     }
   }
@@ -167,6 +170,7 @@ final class ConsumerWorker implements Runnable {
       return;
     }
     PartitionOffsets next = batch.next();
+    LOG.debug("Committing {} rows to {} with offsets {}", batch.batch().records(), key, next);
     try {
       CommitResult result = batch.batch().commit(group, batch.expected(), next);
       next.asMap().forEach((p, o) -> ledger.committed(key, p, o));

@@ -46,10 +46,15 @@ final class OpenBatch {
     batch.write(schema, row);
   }
 
-  boolean due(long nowNanos) {
+  /** Whether the batch reached {@code commit.max-records} or {@code commit.max-bytes}; checked per record. */
+  boolean full() {
     CommitPolicy policy = route.mapping().commit();
-    return batch.records() >= policy.maxRecords() || batch.bytes() >= policy.maxBytes()
-        || nowNanos - openedNanos >= policy.interval().toNanos();
+    return batch.records() >= policy.maxRecords() || batch.bytes() >= policy.maxBytes();
+  }
+
+  /** Whether the batch is full or older than {@code commit.interval}; checked after each poll. */
+  boolean due(long nowNanos) {
+    return full() || nowNanos - openedNanos >= route.mapping().commit().interval().toNanos();
   }
 
   boolean isEmpty() {

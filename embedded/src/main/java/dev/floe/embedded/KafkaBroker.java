@@ -21,7 +21,6 @@ import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
-import org.awaitility.Awaitility;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -204,13 +203,25 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** startup() returns before the broker is unfenced; clients would see transient errors until it is. */
     private void awaitReady() {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        Exception last = null;
         try (Admin admin = admin()) {
-            Awaitility.await("Kafka broker on " + bootstrapServers() + " to accept requests")
-                    .atMost(READY_TIMEOUT)
-                    .pollInterval(Duration.ofMillis(100))
-                    .ignoreExceptions()
-                    .until(() -> admin.describeCluster().nodes().get().size() == 1);
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (admin.describeCluster().nodes().get().size() == 1) {
+                        return;
+                    }
+                } catch (ExecutionException e) {
+                    last = e;
+                }
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        shutdownServer();
+        throw new IllegalStateException("Kafka broker on " + bootstrapServers() + " did not become ready within "
+                + READY_TIMEOUT.toSeconds() + " s; see its log above", last);
     }
 
     private void shutdownServer() {

@@ -1,0 +1,64 @@
+package dev.floe.app;
+
+import dev.floe.consumer.Pipeline;
+import dev.floe.consumer.PipelineStats;
+import dev.floe.core.config.FloeConfig;
+import dev.floe.sinks.iceberg.IcebergTableSink;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/** Wires the sinks and the consumer pipeline for one config; shared by {@code run} and {@code demo}. */
+final class Materializer implements AutoCloseable {
+  private final IcebergTableSink iceberg;
+  private final Pipeline pipeline;
+  private final ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "floe-progress");
+    t.setDaemon(true);
+    return t;
+  });
+  private boolean closed;
+
+  Materializer(FloeConfig config) {
+    this.iceberg = new IcebergTableSink(config);
+    this.pipeline = new Pipeline(config, Map.of(iceberg.format(), iceberg));
+  }
+
+  void start() {
+    pipeline.start();
+  }
+
+  /** Calls {@code report} every {@code seconds} with the current counters while the pipeline runs. */
+  void reportEvery(int seconds, Consumer<PipelineStats> report) {
+    progress.scheduleAtFixedRate(() -> report.accept(pipeline.stats()), seconds, seconds, TimeUnit.SECONDS);
+  }
+
+  /** Blocks until the pipeline stops (on error, or after {@link #close} from another thread). */
+  void awaitStop() throws InterruptedException {
+    while (!pipeline.await(1, TimeUnit.SECONDS)) {
+      // keep waiting; a shutdown hook or a failure ends it
+    }
+  }
+
+  Throwable failure() {
+    return pipeline.failure();
+  }
+
+  PipelineStats stats() {
+    return pipeline.stats();
+  }
+
+  /** Graceful stop: workers commit what they have written, then the catalogs close. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    progress.shutdownNow();
+    pipeline.close();
+    iceberg.close();
+  }
+}

@@ -1,0 +1,51 @@
+package dev.floe.app;
+
+import dev.floe.core.ConfigException;
+import dev.floe.core.config.FloeConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "run", description = "Runs the pipeline until stopped (SIGTERM or Ctrl-C commits what was written, then exits).")
+final class RunCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "the config file, e.g. floe.yaml")
+  Path config;
+
+  @Option(names = "--progress-every", defaultValue = "30", paramLabel = "SECONDS",
+      description = "seconds between progress log lines; default ${DEFAULT-VALUE}")
+  int progressEvery;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    FloeConfig parsed;
+    try {
+      parsed = ConfigFiles.load(config);
+    } catch (ConfigException e) {
+      spec.commandLine().getErr().println(config + ": " + e.getMessage());
+      return ExitCodes.BAD_CONFIG;
+    }
+    Materializer materializer = new Materializer(parsed);
+    Thread hook = new Thread(materializer::close, "floe-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    LOG.info("Floe starting: {} table mapping(s), group '{}', {} worker(s)", parsed.tables().size(), parsed.groupId(), parsed.workers());
+    materializer.start();
+    materializer.reportEvery(progressEvery, s -> LOG.info("Progress: {} records read, {} rows committed in {} commits",
+        s.recordsRead(), s.totalRowsCommitted(), s.commits()));
+    materializer.awaitStop();
+    materializer.close();
+    Throwable failure = materializer.failure();
+    if (failure != null) {
+      spec.commandLine().getErr().println("floe: stopped: " + failure.getMessage());
+      return ExitCodes.FAILED;
+    }
+    return ExitCodes.OK;
+  }
+}

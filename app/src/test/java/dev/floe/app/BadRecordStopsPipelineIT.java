@@ -1,0 +1,120 @@
+package dev.floe.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.floe.consumer.Pipeline;
+import dev.floe.core.BadRecordException;
+import dev.floe.core.config.FloeConfig;
+import dev.floe.embedded.KafkaBroker;
+import dev.floe.sinks.iceberg.IcebergTableSink;
+import dev.floe.testsupport.ConfluentAvroProducer;
+import dev.floe.testsupport.SchemaRegistry;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.iceberg.data.Record;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** on-error: stop (the default): a bad record stops the pipeline; nothing after it is committed. */
+class BadRecordStopsPipelineIT {
+  static KafkaBroker broker;
+  static SchemaRegistry registry;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void start() {
+    broker = KafkaBroker.start();
+    registry = SchemaRegistry.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    registry.stop();
+    broker.stop();
+  }
+
+  @Test
+  void undecodableRecordStopsThePipelineAndNothingAfterItIsCommitted() throws Exception {
+    broker.createTopic("bad", 1);
+    produceAround("bad", "not avro at all".getBytes(StandardCharsets.UTF_8));
+    FloeConfig config = config("bad");
+
+    Throwable failure = runUntilFailure(config);
+
+    assertThat(failure).isInstanceOf(BadRecordException.class)
+        .hasMessageContaining("topic 'bad' partition 0 offset 100")
+        .hasMessageContaining("failed at decode")
+        .hasMessageContaining("not in the Confluent wire format")
+        .hasMessageContaining("first byte is 0x6e")
+        .hasMessageContaining("Fix:");
+    assertThat(offsets(config, "raw.bad")).as("rows before the bad record are committed, none after").isEqualTo(range(0, 100));
+
+    // A restart meets the same record again: nothing is skipped silently.
+    assertThat(runUntilFailure(config)).hasMessageContaining("offset 100");
+    assertThat(offsets(config, "raw.bad")).isEqualTo(range(0, 100));
+  }
+
+  @Test
+  void unknownSchemaIdNamesTheIdAndTheRegistry() throws Exception {
+    broker.createTopic("unknown-id", 1);
+    byte[] framed = ByteBuffer.allocate(8).put((byte) 0).putInt(987_654).put(new byte[] {2, 4, 6}).array();
+    produceAround("unknown-id", framed);
+    FloeConfig config = config("unknown-id");
+
+    assertThat(runUntilFailure(config)).isInstanceOf(BadRecordException.class)
+        .hasMessageContaining("topic 'unknown-id' partition 0 offset 100")
+        .hasMessageContaining("schema id 987654 is not registered in " + registry.url());
+    assertThat(offsets(config, "raw.unknown_id")).isEqualTo(range(0, 100));
+  }
+
+  private FloeConfig config(String topic) {
+    return TestConfigs.parse(dir, broker, registry, """
+        tables:
+          - topics: [%s]
+            table: raw.${topic}
+            commit: { interval: 500ms, max-records: 30 }
+        """.formatted(topic));
+  }
+
+  /** 100 good records, the bad one at offset 100, then 100 good ones. */
+  private void produceAround(String topic, byte[] bad) throws Exception {
+    try (ConfluentAvroProducer producer = new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
+      Events.produce(producer, topic, 0, 100);
+    }
+    try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers()),
+        new ByteArraySerializer(), new ByteArraySerializer())) {
+      raw.send(new ProducerRecord<>(topic, bad)).get();
+    }
+    try (ConfluentAvroProducer producer = new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
+      Events.produce(producer, topic, 101, 100);
+    }
+  }
+
+  private static Throwable runUntilFailure(FloeConfig config) throws Exception {
+    try (IcebergTableSink sink = new IcebergTableSink(config); Pipeline pipeline = new Pipeline(config, Map.of("iceberg", sink))) {
+      pipeline.start();
+      await().atMost(Duration.ofSeconds(60)).until(() -> pipeline.failure() != null);
+      return pipeline.failure();
+    }
+  }
+
+  /** Offsets in the table, sorted, duplicates kept. */
+  private static java.util.List<Long> offsets(FloeConfig config, String table) {
+    return IcebergTables.rows(config, table).stream()
+        .map(r -> (Long) ((Record) r.getField("_kafka")).getField("offset")).sorted().collect(Collectors.toList());
+  }
+
+  private static java.util.List<Long> range(long from, long to) {
+    return java.util.stream.LongStream.range(from, to).boxed().collect(Collectors.toList());
+  }
+}

@@ -1,0 +1,106 @@
+package dev.floe.app;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code floe run} in a child JVM, so that tests can kill it with SIGKILL like a crashing machine
+ * would. Watches its log for commit starts and progress lines.
+ */
+final class ChildFloe implements AutoCloseable {
+  private static final Pattern PROGRESS = Pattern.compile("Progress: (\\d+) records read");
+
+  private final Process process;
+  private final AtomicInteger commitsStarted = new AtomicInteger();
+  private final AtomicLong recordsRead = new AtomicLong();
+  private final StringBuffer tail = new StringBuffer();
+
+  private ChildFloe(Process process) {
+    this.process = process;
+    Thread reader = new Thread(this::readLog, "child-floe-log");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  static ChildFloe run(Path config) {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        FloeCommand.class.getName(), "run", "--config", config.toString(), "--progress-every", "1"));
+    pb.environment().put("FLOE_LOG_LEVEL", "DEBUG");
+    pb.redirectErrorStream(true);
+    try {
+      return new ChildFloe(pb.start());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  int commitsStarted() {
+    return commitsStarted.get();
+  }
+
+  long recordsRead() {
+    return recordsRead.get();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL: no shutdown hook, no final commit, like a machine losing power. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM: the graceful stop path; returns the exit code. */
+  int terminate() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      throw new AssertionError("floe did not stop within 60 s of SIGTERM; log tail:\n" + logTail());
+    }
+    return process.exitValue();
+  }
+
+  String logTail() {
+    int from = Math.max(0, tail.length() - 4000);
+    return tail.substring(from);
+  }
+
+  private void readLog() {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        tail.append(line).append('\n');
+        if (tail.length() > 100_000) {
+          tail.delete(0, 50_000);
+        }
+        if (line.contains("Committing ")) {
+          commitsStarted.incrementAndGet();
+        }
+        Matcher m = PROGRESS.matcher(line);
+        if (m.find()) {
+          recordsRead.set(Long.parseLong(m.group(1)));
+        }
+      }
+    } catch (IOException e) {
+      // the process died; that is what these tests do
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+}
