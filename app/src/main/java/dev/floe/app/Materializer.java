@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 
 /** Wires the sinks and the consumer pipeline for one config; shared by {@code run} and {@code demo}. */
 final class Materializer implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Materializer.class);
   private final IcebergTableSink iceberg;
   private final Pipeline pipeline;
   private final ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -57,8 +58,10 @@ final class Materializer implements AutoCloseable {
       return;
     }
     closed = true;
+    LOG.info("Stopping: committing what was written");
     progress.shutdownNow();
     pipeline.close();
     iceberg.close();
+    LOG.info("Stopped");
   }
 }

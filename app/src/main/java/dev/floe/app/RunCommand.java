@@ -33,8 +33,7 @@ final class RunCommand implements Callable<Integer> {
       return ExitCodes.BAD_CONFIG;
     }
     Materializer materializer = new Materializer(parsed);
-    Thread hook = new Thread(materializer::close, "floe-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    StopSignals.onStop(materializer::close);
     LOG.info("Floe starting: {} table mapping(s), group '{}', {} worker(s)", parsed.tables().size(), parsed.groupId(), parsed.workers());
     materializer.start();
     materializer.reportEvery(progressEvery, s -> LOG.info("Progress: {} records read, {} rows committed in {} commits",

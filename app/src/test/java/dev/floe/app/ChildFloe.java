@@ -25,21 +25,27 @@ final class ChildFloe implements AutoCloseable {
   private final AtomicLong recordsRead = new AtomicLong();
   private final StringBuffer tail = new StringBuffer();
 
-  private ChildFloe(Process process) {
+  private final java.io.PrintWriter logFile;
+  private final Thread reader;
+
+  private ChildFloe(Process process, Path log) throws IOException {
     this.process = process;
-    Thread reader = new Thread(this::readLog, "child-floe-log");
+    java.nio.file.Files.createDirectories(log.getParent());
+    this.logFile = new java.io.PrintWriter(java.nio.file.Files.newBufferedWriter(log), true);
+    reader = new Thread(this::readLog, "child-floe-log");
     reader.setDaemon(true);
     reader.start();
   }
 
-  static ChildFloe run(Path config) {
+  /** Starts {@code floe run}; its whole log also goes to {@code log} for post-mortems. */
+  static ChildFloe run(Path config, Path log) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
         FloeCommand.class.getName(), "run", "--config", config.toString(), "--progress-every", "1"));
     pb.environment().put("FLOE_LOG_LEVEL", "DEBUG");
     pb.redirectErrorStream(true);
     try {
-      return new ChildFloe(pb.start());
+      return new ChildFloe(pb.start(), log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -61,6 +67,7 @@ final class ChildFloe implements AutoCloseable {
   void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
+    reader.join(5_000);
   }
 
   /** SIGTERM: the graceful stop path; returns the exit code. */
@@ -69,6 +76,7 @@ final class ChildFloe implements AutoCloseable {
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       throw new AssertionError("floe did not stop within 60 s of SIGTERM; log tail:\n" + logTail());
     }
+    reader.join(5_000); // the log's last lines, for post-mortems
     return process.exitValue();
   }
 
@@ -81,6 +89,7 @@ final class ChildFloe implements AutoCloseable {
     try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = r.readLine(); line != null; line = r.readLine()) {
         tail.append(line).append('\n');
+        logFile.println(line);
         if (tail.length() > 100_000) {
           tail.delete(0, 50_000);
         }
@@ -94,6 +103,8 @@ final class ChildFloe implements AutoCloseable {
       }
     } catch (IOException e) {
       // the process died; that is what these tests do
+    } finally {
+      logFile.close();
     }
   }
 

@@ -62,24 +62,25 @@ class CrashRestartIT {
             partition-by: ["bucket[2](user)"]
             commit: { interval: 1s, max-records: %d }
         """;
-    Path config = TestConfigs.write(dir, broker, registry, "floe-crash", tables.formatted(15_000));
+    Path config = TestConfigs.write(dir, broker, registry, "floe-crash", tables.formatted(10_000));
     FloeConfig parsed = ConfigFiles.load(config);
     Random random = new Random(2026);
+    Path logs = Path.of("target", "crash-it");
 
     int kills = 0;
     int midCommitKills = 0;
     while (kills < 6 || midCommitKills < 3) {
       boolean midCommit = kills % 2 == 1;
       long before = rowCount(parsed);
-      try (ChildFloe floe = ChildFloe.run(config)) {
-        if (midCommit) {
-          // wait for a commit that starts after the restart's first second, then kill at once
-          await().atMost(Duration.ofSeconds(90)).until(() -> floe.commitsStarted() > 0 || !floe.isAlive());
+      try (ChildFloe floe = ChildFloe.run(config, logs.resolve("run-" + kills + ".log"))) {
+        // let each run commit something first, so kills interleave with real progress
+        await().atMost(Duration.ofSeconds(90)).until(() -> rowCount(parsed) > before || !floe.isAlive());
+        if (midCommit) { // kill right after the next commit starts: files written, snapshot not yet swapped in
           int seen = floe.commitsStarted();
-          await().atMost(Duration.ofSeconds(90)).until(() -> floe.commitsStarted() > seen || !floe.isAlive());
+          await().atMost(Duration.ofSeconds(90))
+              .until(() -> floe.commitsStarted() > seen || !floe.isAlive() || rowCount(parsed) >= RECORDS);
         } else {
-          await().atMost(Duration.ofSeconds(90)).until(() -> floe.recordsRead() > 0 || !floe.isAlive());
-          Thread.sleep(200 + random.nextInt(2500));
+          Thread.sleep(random.nextInt(1500));
         }
         assertThat(floe.isAlive()).as("floe died by itself:\n%s", floe.logTail()).isTrue();
         floe.kill();
@@ -97,10 +98,10 @@ class CrashRestartIT {
     Path lastConfig = TestConfigs.write(dir, broker, registry, "floe-crash", tables.formatted(10_000_000)
         .replace("interval: 1s", "interval: 10m"));
     long remaining = RECORDS - rowCount(parsed);
-    try (ChildFloe floe = ChildFloe.run(lastConfig)) {
+    try (ChildFloe floe = ChildFloe.run(lastConfig, logs.resolve("run-final.log"))) {
       await().atMost(Duration.ofSeconds(120)).until(() -> floe.recordsRead() >= remaining || !floe.isAlive());
       int exit = floe.terminate();
-      assertThat(exit).as("exit code after SIGTERM; log:\n%s", floe.logTail()).isIn(0, 143);
+      assertThat(exit).as("exit code after SIGTERM; log:\n%s", floe.logTail()).isZero();
     }
 
     List<Record> rows = IcebergTables.rows(parsed, "raw.crash");

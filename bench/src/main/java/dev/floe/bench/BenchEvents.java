@@ -43,6 +43,9 @@ final class BenchEvents {
       "remove_from_cart", "checkout_start", "purchase", "search", "login"};
   private static final String[] SECTIONS = {"products", "category", "search", "cart", "checkout", "account",
       "blog", "deals", "brands", "help"};
+  private static final String[] SLUGS = {"ultralight-trail-running-shoe", "noise-cancelling-headphones-pro",
+      "stainless-steel-burr-coffee-grinder", "insulated-winter-parka", "65w-gan-usb-c-charger", "cork-yoga-mat",
+      "tenkeyless-mechanical-keyboard", "digital-air-fryer-xl", "merino-wool-socks-3-pack", "smart-led-desk-lamp"};
   private static final String[] CAMPAIGNS = {"spring_sale", "newsletter_w47", "retargeting", "brand_search",
       "black_friday", "app_install", "loyalty_q4"};
   private static final String[] SOURCES = {"google", "facebook", "newsletter", "instagram", "bing", "partner_site"};
@@ -108,11 +111,12 @@ final class BenchEvents {
 
   private String pageUrl() {
     StringBuilder url = new StringBuilder(128).append("https://shop.example.com/")
-        .append(pick(SECTIONS)).append('/').append(random.nextInt(100_000)).append("-item-")
+        .append(pick(SECTIONS)).append('/').append(random.nextInt(100_000)).append('-').append(pick(SLUGS)).append('-')
         .append(Long.toHexString(random.nextLong() >>> 24));
-    if (random.nextInt(2) == 0) {
+    if (random.nextInt(4) > 0) { // most traffic arrives through a campaign link
       url.append("?utm_source=").append(pick(SOURCES)).append("&utm_campaign=").append(pick(CAMPAIGNS))
-          .append("&utm_medium=cpc");
+          .append("&utm_medium=cpc&gclid=").append(Long.toString(random.nextLong() >>> 1, 36))
+          .append(Long.toString(random.nextLong() >>> 1, 36));
     }
     return url.toString();
   }

@@ -31,6 +31,9 @@ public final class IcebergTableSink implements TableSink {
    * @param warehouse local directory for the data of catalogs that set no warehouse of their own
    */
   public IcebergTableSink(Map<String, CatalogSettings> catalogs, String warehouse) {
+    // Iceberg's worker pool registers a JVM shutdown hook when first used; created during shutdown it
+    // fails ("Shutdown in progress"), so create it now rather than in a final commit.
+    org.apache.iceberg.util.ThreadPools.getWorkerPool();
     this.catalogs = new IcebergCatalogs(catalogs, warehouse);
     this.tables = new Tables(this.catalogs);
   }
