@@ -108,31 +108,43 @@ final class ConsumerWorker implements Runnable {
       return;
     }
     stats.read(records.count());
-    for (ConsumerRecord<byte[], byte[]> r : records) {
-      SourcePartition p = new SourcePartition(r.topic(), r.partition());
-      DecodedRecord decoded = null;
-      String decodedFor = null;
-      for (TableRoute route : router.routes(r.topic())) {
-        OffsetLedger.Entry entry = ledger.get(route.key(), p);
-        if (entry == null) {
-          throw new IllegalStateException("no position for " + p + " in " + route.key() + ": partition was not assigned");
-        }
-        if (r.offset() < entry.start()) {
-          continue; // already in this table
-        }
-        String column = route.mapping().kafkaMetadataColumn();
-        if (decoded == null || !Objects.equals(decodedFor, column)) {
-          decoded = decoder.decode(r, column);
-          decodedFor = column;
-        }
-        OpenBatch batch = open.computeIfAbsent(route.key(), k -> new OpenBatch(route, sink(route).newBatch(route.spec())));
-        if (decoded != null) { // a tombstone appends nothing, but its offset is covered
-          write(batch, decoded, r);
-        }
-        batch.cover(p, entry.committed(), r.offset());
-        if (batch.full()) {
-          commit(batch);
-        }
+    for (TopicPartition tp : records.partitions()) {
+      // per partition, not per record: the routes and the partition key are the same for all of them
+      SourcePartition p = new SourcePartition(tp.topic(), tp.partition());
+      List<TableRoute> routes = router.routes(tp.topic());
+      for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+        process(r, p, routes);
+      }
+    }
+  }
+
+  private void process(ConsumerRecord<byte[], byte[]> r, SourcePartition p, List<TableRoute> routes) {
+    DecodedRecord decoded = null;
+    String decodedFor = null;
+    for (TableRoute route : routes) {
+      OffsetLedger.Entry entry = ledger.get(route.key(), p);
+      if (entry == null) {
+        throw new IllegalStateException("no position for " + p + " in " + route.key() + ": partition was not assigned");
+      }
+      if (r.offset() < entry.start()) {
+        continue; // already in this table
+      }
+      String column = route.mapping().kafkaMetadataColumn();
+      if (decoded == null || !Objects.equals(decodedFor, column)) {
+        decoded = decoder.decode(r, column);
+        decodedFor = column;
+      }
+      OpenBatch batch = open.get(route.key());
+      if (batch == null) {
+        batch = new OpenBatch(route, sink(route).newBatch(route.spec()));
+        open.put(route.key(), batch);
+      }
+      if (decoded != null) { // a tombstone appends nothing, but its offset is covered
+        write(batch, decoded, r);
+      }
+      batch.cover(p, entry.committed(), r.offset());
+      if (batch.full()) {
+        commit(batch);
       }
     }
   }

@@ -65,7 +65,10 @@ final class AvroMapping {
       case LONG -> new Mapped(Type.Primitive.LONG, false, Decoder::readLong);
       case FLOAT -> new Mapped(Type.Primitive.FLOAT, false, Decoder::readFloat);
       case DOUBLE -> new Mapped(Type.Primitive.DOUBLE, false, Decoder::readDouble);
-      case STRING -> new Mapped(Type.Primitive.STRING, false, Decoder::readString);
+      // Avro's Utf8 keeps the UTF-8 bytes; Iceberg's Parquet writer takes them as they are, which saves
+      // decoding to String and encoding back for every string of every record. A new Utf8 per value
+      // (never a reused one) keeps partition keys that hold a reference valid.
+      case STRING -> new Mapped(Type.Primitive.STRING, false, in -> in.readString(null));
       case BYTES -> new Mapped(Type.Primitive.BINARY, false, in -> in.readBytes(null));
       case FIXED -> new Mapped(new Type.Fixed(s.getFixedSize()), false, fixedReader(s.getFixedSize()));
       case ENUM -> {

@@ -21,6 +21,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.util.Utf8;
 import org.junit.jupiter.api.Test;
 
 /** Every Avro type the walking skeleton maps, encoded by Avro's own writer and read back as rows. */
@@ -144,6 +145,7 @@ class AvroMappingTest {
     assertThat(v.apply("bytes")).isEqualTo(ByteBuffer.wrap(new byte[] {1, 2, 3}));
     assertThat(v.apply("fx")).isEqualTo(ByteBuffer.wrap(new byte[] {9, 8, 7, 6}));
     assertThat(v.apply("color")).isEqualTo("GREEN");
+    assertThat(v.apply("s")).as("strings stay UTF-8 bytes").isInstanceOf(Utf8.class);
     assertThat(v.apply("dec_bytes")).isEqualTo(new BigDecimal("-12345678.91"));
     assertThat(v.apply("dec_fixed")).isEqualTo(big);
     assertThat(v.apply("id")).isEqualTo(uuid);
@@ -156,8 +158,8 @@ class AvroMappingTest {
     assertThat(v.apply("lts_ms")).isEqualTo(ts.toEpochMilli() * 1000);
     assertThat(v.apply("opt")).isNull();
     assertThat(v.apply("opt_last")).isEqualTo(42L);
-    assertThat(v.apply("choice")).isEqualTo(Row.wrap(null, "two"));
-    Row nested = Row.wrap(7, List.of("a", "b"));
+    assertThat(v.apply("choice")).isEqualTo(Row.wrap(null, new Utf8("two")));
+    Row nested = Row.wrap(7, List.of(new Utf8("a"), new Utf8("b")));
     assertThat(v.apply("nested")).isEqualTo(nested);
     assertThat(v.apply("inners")).isEqualTo(List.of(nested, nested));
     assertThat(v.apply("counts")).isEqualTo(counts);
