@@ -34,7 +34,7 @@ final class Demo {
 
   boolean run() throws Exception {
     empty(dir);
-    out.printf("Floe demo in %s (emptied first): %s of sample events at %d/s%n", dir, duration, rate);
+    out.printf("Floe demo in %s (emptied first): %d s of sample events at %d/s%n", dir, duration.toSeconds(), rate);
     out.flush();
     try (KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"));
         EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start()) {
@@ -102,18 +102,16 @@ final class Demo {
     String db = config.catalog("local").orElseThrow().uri();
     return """
 
-        Query the tables (Iceberg, JDBC catalog on SQLite %s, warehouse %s):
+        Query the tables (Iceberg; JDBC catalog on the SQLite file %s):
           Spark:  spark-sql --packages org.apache.iceberg:iceberg-spark-runtime-4.0_2.13:1.10.0,org.xerial:sqlite-jdbc:3.47.1.0 \\
                     --conf spark.sql.catalog.floe=org.apache.iceberg.spark.SparkCatalog \\
                     --conf spark.sql.catalog.floe.type=jdbc --conf spark.sql.catalog.floe.uri=%s \\
                     --conf spark.sql.catalog.floe.warehouse=%s
                   SELECT status, count(*), sum(amount) FROM floe.sales.orders GROUP BY status;
-          Trino:  etc/catalog/floe.properties: connector.name=iceberg, iceberg.catalog.type=jdbc,
-                  iceberg.jdbc-catalog.connection-url=%s, iceberg.jdbc-catalog.catalog-name=local,
-                  iceberg.jdbc-catalog.default-warehouse-dir=%s
-          DuckDB: SELECT count(*) FROM iceberg_scan('<table location>');  -- any table location printed above
-        Run it on your own topics: floe run --config %s (edit it first)."""
-        .formatted(db, config.warehouse(), db, config.warehouse(), db, config.warehouse(), dir.resolve("floe.yaml"));
+          DuckDB: INSTALL iceberg; LOAD iceberg;
+                  SELECT count(*) FROM iceberg_scan('<metadata file printed above>');
+        Run it on your own topics: edit %s, then ./floe run --config %s"""
+        .formatted(db.substring("jdbc:sqlite:".length()), db, config.warehouse(), dir.resolve("floe.yaml"), dir.resolve("floe.yaml"));
   }
 
   private Path writeConfig(String bootstrap, String registryUrl) throws IOException {
