@@ -12,7 +12,10 @@ final class ConfigFiles {
 
   static FloeConfig load(Path file) {
     if (!Files.isRegularFile(file)) {
-      throw dev.floe.core.Errors.config("(file)", 0, "config file " + file.toAbsolutePath() + " does not exist",
+      throw dev.floe.core.Errors.config(
+          "(file)",
+          0,
+          "config file " + file.toAbsolutePath() + " does not exist",
           "pass the path of your floe.yaml, e.g. floe run --config floe.yaml");
     }
     return parser().parse(file);

@@ -34,7 +34,9 @@ final class Demo {
 
   boolean run() throws Exception {
     empty(dir);
-    out.printf("Floe demo in %s (emptied first): %d s of sample events at %d/s%n", dir, duration.toSeconds(), rate);
+    out.printf(
+        "Floe demo in %s (emptied first): %d s of sample events at %d/s%n",
+        dir, duration.toSeconds(), rate);
     out.flush();
     try (KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"));
         EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start()) {
@@ -42,7 +44,9 @@ final class Demo {
       broker.createTopic("clickstream", 3);
       Path configFile = writeConfig(broker.bootstrapServers(), registry.url());
       FloeConfig config = ConfigFiles.load(configFile);
-      out.printf("Kafka broker (KRaft) on %s, schema registry on %s, config %s%n", broker.bootstrapServers(), registry.url(), configFile);
+      out.printf(
+          "Kafka broker (KRaft) on %s, schema registry on %s, config %s%n",
+          broker.bootstrapServers(), registry.url(), configFile);
       out.flush();
       DemoProducer producer = new DemoProducer(broker.bootstrapServers(), registry, rate);
       Thread producing = new Thread(producer, "demo-producer");
@@ -61,7 +65,9 @@ final class Demo {
       out.printf("Produced %,d events; waiting for the last commit...%n", produced);
       out.flush();
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (floe.stats().totalRowsCommitted() < produced && floe.failure() == null && System.nanoTime() < deadline) {
+      while (floe.stats().totalRowsCommitted() < produced
+          && floe.failure() == null
+          && System.nanoTime() < deadline) {
         Thread.sleep(500);
       }
       floe.close();
@@ -76,8 +82,14 @@ final class Demo {
 
   private void progress(long produced, Materializer floe, long started) {
     double seconds = (System.nanoTime() - started) / 1e9;
-    out.printf("[%5.1fs] produced %,d | read %,d | committed %,d rows in %d commits %s%n", seconds, produced,
-        floe.stats().recordsRead(), floe.stats().totalRowsCommitted(), floe.stats().commits(), floe.stats().rowsCommitted());
+    out.printf(
+        "[%5.1fs] produced %,d | read %,d | committed %,d rows in %d commits %s%n",
+        seconds,
+        produced,
+        floe.stats().recordsRead(),
+        floe.stats().totalRowsCommitted(),
+        floe.stats().commits(),
+        floe.stats().rowsCommitted());
     out.flush();
   }
 
@@ -92,7 +104,9 @@ final class Demo {
         closeable.close();
       }
     }
-    out.printf("%nProduced %,d events; the tables hold %,d rows%s.%n", produced, rows, rows == produced ? " (every event exactly once)" : " (MISMATCH)");
+    out.printf(
+        "%nProduced %,d events; the tables hold %,d rows%s.%n",
+        produced, rows, rows == produced ? " (every event exactly once)" : " (MISMATCH)");
     out.println(queryHelp(config));
     out.flush();
     return rows == produced;
@@ -111,12 +125,19 @@ final class Demo {
           DuckDB: INSTALL iceberg; LOAD iceberg;
                   SELECT count(*) FROM iceberg_scan('<metadata file printed above>');
         Run it on your own topics: edit %s, then ./floe run --config %s"""
-        .formatted(db.substring("jdbc:sqlite:".length()), db, config.warehouse(), dir.resolve("floe.yaml"), dir.resolve("floe.yaml"));
+        .formatted(
+            db.substring("jdbc:sqlite:".length()),
+            db,
+            config.warehouse(),
+            dir.resolve("floe.yaml"),
+            dir.resolve("floe.yaml"));
   }
 
   private Path writeConfig(String bootstrap, String registryUrl) throws IOException {
     Path file = dir.resolve("floe.yaml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         # Written by `floe demo`. Every key is described in docs/configuration.md.
         kafka:
           bootstrap.servers: %s
@@ -133,7 +154,8 @@ final class Demo {
             table: web.${topic}
             partition-by: [hour(event_ts), "bucket[4](user_id)"]
             commit: { interval: 5s, max-records: 20000 }
-        """.formatted(bootstrap, registryUrl));
+        """
+            .formatted(bootstrap, registryUrl));
     return file;
   }
 

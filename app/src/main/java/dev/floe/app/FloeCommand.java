@@ -15,7 +15,10 @@ public final class FloeCommand {
     int code;
     try {
       code = execute(args);
-    } catch (Throwable t) { // an Error escapes picocli's handler; without exit, broker threads would keep the JVM up
+    } catch (
+        Throwable
+            t) { // an Error escapes picocli's handler; without exit, broker threads would keep the
+      // JVM up
       t.printStackTrace();
       code = ExitCodes.FAILED;
     }
@@ -25,10 +28,11 @@ public final class FloeCommand {
   /** Runs a command line and returns its exit code (tests call this instead of main). */
   public static int execute(String... args) {
     CommandLine cli = new CommandLine(new FloeCommand());
-    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("floe: " + e.getMessage());
-      return ExitCodes.FAILED;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          cmd.getErr().println("floe: " + e.getMessage());
+          return ExitCodes.FAILED;
+        });
     return cli.execute(args);
   }
 

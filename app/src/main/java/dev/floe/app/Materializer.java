@@ -10,16 +10,20 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-/** Wires the sinks and the consumer pipeline for one config; shared by {@code run} and {@code demo}. */
+/**
+ * Wires the sinks and the consumer pipeline for one config; shared by {@code run} and {@code demo}.
+ */
 final class Materializer implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Materializer.class);
   private final IcebergTableSink iceberg;
   private final Pipeline pipeline;
-  private final ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "floe-progress");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService progress =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "floe-progress");
+            t.setDaemon(true);
+            return t;
+          });
   private boolean closed;
 
   Materializer(FloeConfig config) {
@@ -31,9 +35,12 @@ final class Materializer implements AutoCloseable {
     pipeline.start();
   }
 
-  /** Calls {@code report} every {@code seconds} with the current counters while the pipeline runs. */
+  /**
+   * Calls {@code report} every {@code seconds} with the current counters while the pipeline runs.
+   */
   void reportEvery(int seconds, Consumer<PipelineStats> report) {
-    progress.scheduleAtFixedRate(() -> report.accept(pipeline.stats()), seconds, seconds, TimeUnit.SECONDS);
+    progress.scheduleAtFixedRate(
+        () -> report.accept(pipeline.stats()), seconds, seconds, TimeUnit.SECONDS);
   }
 
   /** Blocks until the pipeline stops (on error, or after {@link #close} from another thread). */

@@ -10,14 +10,24 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "run", description = "Runs the pipeline until stopped (SIGTERM or Ctrl-C commits what was written, then exits).")
+@Command(
+    name = "run",
+    description =
+        "Runs the pipeline until stopped (SIGTERM or Ctrl-C commits what was written, then exits).")
 final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
-  @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "the config file, e.g. floe.yaml")
+  @Option(
+      names = {"-c", "--config"},
+      required = true,
+      paramLabel = "FILE",
+      description = "the config file, e.g. floe.yaml")
   Path config;
 
-  @Option(names = "--progress-every", defaultValue = "30", paramLabel = "SECONDS",
+  @Option(
+      names = "--progress-every",
+      defaultValue = "30",
+      paramLabel = "SECONDS",
       description = "seconds between progress log lines; default ${DEFAULT-VALUE}")
   int progressEvery;
 
@@ -34,10 +44,20 @@ final class RunCommand implements Callable<Integer> {
     }
     Materializer materializer = new Materializer(parsed);
     StopSignals.onStop(materializer::close);
-    LOG.info("Floe starting: {} table mapping(s), group '{}', {} worker(s)", parsed.tables().size(), parsed.groupId(), parsed.workers());
+    LOG.info(
+        "Floe starting: {} table mapping(s), group '{}', {} worker(s)",
+        parsed.tables().size(),
+        parsed.groupId(),
+        parsed.workers());
     materializer.start();
-    materializer.reportEvery(progressEvery, s -> LOG.info("Progress: {} records read, {} rows committed in {} commits",
-        s.recordsRead(), s.totalRowsCommitted(), s.commits()));
+    materializer.reportEvery(
+        progressEvery,
+        s ->
+            LOG.info(
+                "Progress: {} records read, {} rows committed in {} commits",
+                s.recordsRead(),
+                s.totalRowsCommitted(),
+                s.commits()));
     materializer.awaitStop();
     materializer.close();
     Throwable failure = materializer.failure();

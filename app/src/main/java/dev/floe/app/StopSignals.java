@@ -19,16 +19,22 @@ final class StopSignals {
   static void onStop(Runnable gracefulStop) {
     AtomicInteger received = new AtomicInteger();
     for (String name : new String[] {"TERM", "INT"}) {
-      Signal.handle(new Signal(name), signal -> {
-        if (received.incrementAndGet() == 1) {
-          LOG.info("SIG{} received: committing what was written, then exiting (send it again to exit at once)", name);
-          Thread stop = new Thread(gracefulStop, "floe-stop");
-          stop.start();
-        } else {
-          LOG.warn("SIG{} received again: exiting without the final commit; the next start resumes from the last one", name);
-          Runtime.getRuntime().halt(128 + signal.getNumber());
-        }
-      });
+      Signal.handle(
+          new Signal(name),
+          signal -> {
+            if (received.incrementAndGet() == 1) {
+              LOG.info(
+                  "SIG{} received: committing what was written, then exiting (send it again to exit at once)",
+                  name);
+              Thread stop = new Thread(gracefulStop, "floe-stop");
+              stop.start();
+            } else {
+              LOG.warn(
+                  "SIG{} received again: exiting without the final commit; the next start resumes from the last one",
+                  name);
+              Runtime.getRuntime().halt(128 + signal.getNumber());
+            }
+          });
     }
   }
 }

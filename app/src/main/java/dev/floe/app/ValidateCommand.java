@@ -27,12 +27,22 @@ final class ValidateCommand implements Callable<Integer> {
       spec.commandLine().getErr().println(file + ": " + e.getMessage());
       return ExitCodes.BAD_CONFIG;
     }
-    out.printf("%s is valid: %d table mapping(s), group '%s', warehouse %s%n", file, config.tables().size(),
-        config.groupId(), config.warehouse());
+    out.printf(
+        "%s is valid: %d table mapping(s), group '%s', warehouse %s%n",
+        file, config.tables().size(), config.groupId(), config.warehouse());
     for (TableMapping m : config.tables()) {
-      String source = m.topicPattern() != null ? "topics matching /" + m.topicPattern().pattern() + "/" : "topics " + m.topics();
-      out.printf("  %s -> %s (%s, %s, catalog %s, commit every %s or %d records)%n", source, m.tableTemplate(),
-          m.mode().name().toLowerCase(), m.formats().toString().toLowerCase(), m.catalog(), m.commit().interval(),
+      String source =
+          m.topicPattern() != null
+              ? "topics matching /" + m.topicPattern().pattern() + "/"
+              : "topics " + m.topics();
+      out.printf(
+          "  %s -> %s (%s, %s, catalog %s, commit every %s or %d records)%n",
+          source,
+          m.tableTemplate(),
+          m.mode().name().toLowerCase(),
+          m.formats().toString().toLowerCase(),
+          m.catalog(),
+          m.commit().interval(),
           m.commit().maxRecords());
     }
     return ExitCodes.OK;

@@ -51,7 +51,10 @@ import org.junit.jupiter.api.io.TempDir;
  * with Iceberg's generic reader field by field.
  */
 class AvroTopicToIcebergIT {
-  static final Schema SCHEMA = new Schema.Parser().parse("""
+  static final Schema SCHEMA =
+      new Schema.Parser()
+          .parse(
+              """
       {"type": "record", "name": "Payment", "namespace": "it", "fields": [
         {"name": "id", "type": {"type": "string", "logicalType": "uuid"}},
         {"name": "account", "type": "long"},
@@ -105,14 +108,17 @@ class AvroTopicToIcebergIT {
     Map<String, GenericRecord> produced = new HashMap<>();
     Map<String, RecordMetadata> metadata = new HashMap<>();
     Random random = new Random(42);
-    try (ConfluentAvroProducer producer = new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
+    try (ConfluentAvroProducer producer =
+        new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
       List<java.util.concurrent.Future<RecordMetadata>> sent = new ArrayList<>();
       List<GenericRecord> values = new ArrayList<>();
       for (int i = 0; i < 3000; i++) {
         GenericRecord value = payment(random, i);
         RecordHeaders headers = new RecordHeaders();
         headers.add("trace", ("t-" + i).getBytes(StandardCharsets.UTF_8));
-        sent.add(producer.send("payments", null, ("k" + i).getBytes(StandardCharsets.UTF_8), value, headers));
+        sent.add(
+            producer.send(
+                "payments", null, ("k" + i).getBytes(StandardCharsets.UTF_8), value, headers));
         values.add(value);
       }
       producer.flush();
@@ -122,7 +128,12 @@ class AvroTopicToIcebergIT {
         metadata.put(m.partition() + "/" + m.offset(), m);
       }
     }
-    FloeConfig config = TestConfigs.parse(dir, broker, registry, """
+    FloeConfig config =
+        TestConfigs.parse(
+            dir,
+            broker,
+            registry,
+            """
         tables:
           - topics: [payments]
             table: finance.payments
@@ -130,15 +141,21 @@ class AvroTopicToIcebergIT {
             commit: { interval: 1s, max-records: 1000 }
         """);
 
-    try (IcebergTableSink sink = new IcebergTableSink(config); Pipeline pipeline = new Pipeline(config, Map.of("iceberg", sink))) {
+    try (IcebergTableSink sink = new IcebergTableSink(config);
+        Pipeline pipeline = new Pipeline(config, Map.of("iceberg", sink))) {
       pipeline.start();
-      await().atMost(Duration.ofSeconds(90)).until(() -> pipeline.failure() != null
-          || IcebergTables.rows(config, "finance.payments").size() >= produced.size());
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(
+              () ->
+                  pipeline.failure() != null
+                      || IcebergTables.rows(config, "finance.payments").size() >= produced.size());
       assertThat(pipeline.failure()).isNull();
     }
 
     List<Record> rows = IcebergTables.rows(config, "finance.payments");
-    Map<String, Record> byPosition = rows.stream().collect(Collectors.toMap(IcebergTables::position, r -> r));
+    Map<String, Record> byPosition =
+        rows.stream().collect(Collectors.toMap(IcebergTables::position, r -> r));
     assertThat(byPosition).as("no duplicates").hasSize(rows.size());
     assertThat(byPosition.keySet()).isEqualTo(produced.keySet());
     for (Map.Entry<String, Record> e : byPosition.entrySet()) {
@@ -147,25 +164,35 @@ class AvroTopicToIcebergIT {
       for (Schema.Field f : SCHEMA.getFields()) {
         Object want = expected(f.schema(), expected.get(f.name()));
         Object got = actual.getField(f.name());
-        assertThat(same(want, got)).as("%s at %s: expected %s but was %s", f.name(), e.getKey(), want, got).isTrue();
+        assertThat(same(want, got))
+            .as("%s at %s: expected %s but was %s", f.name(), e.getKey(), want, got)
+            .isTrue();
       }
       Record kafka = (Record) actual.getField("_kafka");
       RecordMetadata m = metadata.get(e.getKey());
       int i = Integer.parseInt(expected.get("attempt").toString());
       assertThat(kafka.getField("topic")).isEqualTo("payments");
-      assertThat(kafka.getField("timestamp")).isEqualTo(OffsetDateTime.ofInstant(Instant.ofEpochMilli(m.timestamp()), ZoneOffset.UTC));
-      assertThat(kafka.getField("key")).isEqualTo(ByteBuffer.wrap(("k" + i).getBytes(StandardCharsets.UTF_8)));
+      assertThat(kafka.getField("timestamp"))
+          .isEqualTo(OffsetDateTime.ofInstant(Instant.ofEpochMilli(m.timestamp()), ZoneOffset.UTC));
+      assertThat(kafka.getField("key"))
+          .isEqualTo(ByteBuffer.wrap(("k" + i).getBytes(StandardCharsets.UTF_8)));
       Record header = (Record) ((List<?>) kafka.getField("headers")).get(0);
       assertThat(header.getField("key")).isEqualTo("trace");
-      assertThat(header.getField("value")).isEqualTo(ByteBuffer.wrap(("t-" + i).getBytes(StandardCharsets.UTF_8)));
+      assertThat(header.getField("value"))
+          .isEqualTo(ByteBuffer.wrap(("t-" + i).getBytes(StandardCharsets.UTF_8)));
     }
 
     Table table = IcebergTables.load(config, "finance.payments");
-    assertThat(((org.apache.iceberg.HasTableOperations) table).operations().current().formatVersion()).isEqualTo(2);
-    assertThat(table.spec().fields()).extracting(PartitionField::name).containsExactly("ts_day", "account_bucket");
+    assertThat(
+            ((org.apache.iceberg.HasTableOperations) table).operations().current().formatVersion())
+        .isEqualTo(2);
+    assertThat(table.spec().fields())
+        .extracting(PartitionField::name)
+        .containsExactly("ts_day", "account_bucket");
     Snapshot current = table.currentSnapshot();
     assertThat(current.summary()).containsKey("floe.offsets." + config.groupId());
-    assertThat(table.snapshots()).hasSizeGreaterThanOrEqualTo(3); // max-records 1000 over 3000 records
+    assertThat(table.snapshots())
+        .hasSizeGreaterThanOrEqualTo(3); // max-records 1000 over 3000 records
   }
 
   static GenericRecord payment(Random random, int i) {
@@ -179,13 +206,25 @@ class AvroTopicToIcebergIT {
     p.put("score", random.nextGaussian());
     p.put("note", "note ✓ " + random.nextInt());
     p.put("raw", ByteBuffer.wrap(new byte[] {(byte) i, 1, 2}));
-    p.put("tag", new GenericData.Fixed(SCHEMA.getField("tag").schema(), new byte[] {(byte) i, (byte) (i >> 8), 7}));
-    p.put("kind", new GenericData.EnumSymbol(SCHEMA.getField("kind").schema(), random.nextBoolean() ? "CARD" : "WIRE"));
+    p.put(
+        "tag",
+        new GenericData.Fixed(
+            SCHEMA.getField("tag").schema(), new byte[] {(byte) i, (byte) (i >> 8), 7}));
+    p.put(
+        "kind",
+        new GenericData.EnumSymbol(
+            SCHEMA.getField("kind").schema(), random.nextBoolean() ? "CARD" : "WIRE"));
     Schema amount = SCHEMA.getField("amount").schema();
-    p.put("amount", decimals.toBytes(BigDecimal.valueOf(random.nextInt(1_000_000), 2), amount, amount.getLogicalType()));
+    p.put(
+        "amount",
+        decimals.toBytes(
+            BigDecimal.valueOf(random.nextInt(1_000_000), 2), amount, amount.getLogicalType()));
     Schema big = SCHEMA.getField("big").schema();
-    BigDecimal bigValue = new BigDecimal(random.nextLong()).multiply(BigDecimal.TEN.pow(8)).add(BigDecimal.valueOf(random.nextInt(), 10))
-        .setScale(10, RoundingMode.UNNECESSARY);
+    BigDecimal bigValue =
+        new BigDecimal(random.nextLong())
+            .multiply(BigDecimal.TEN.pow(8))
+            .add(BigDecimal.valueOf(random.nextInt(), 10))
+            .setScale(10, RoundingMode.UNNECESSARY);
     p.put("big", decimals.toFixed(bigValue, big, big.getLogicalType()));
     p.put("day", 20_000 + random.nextInt(400) - (i % 7 == 0 ? 30_000 : 0)); // some before 1970
     p.put("at_ms", random.nextInt(86_400_000));
@@ -224,27 +263,44 @@ class AvroTopicToIcebergIT {
     return p;
   }
 
-  /** The value Iceberg's generic reader should return for an Avro value: written independently of Floe. */
+  /**
+   * The value Iceberg's generic reader should return for an Avro value: written independently of
+   * Floe.
+   */
   static Object expected(Schema schema, Object value) {
     if (value == null) {
       return null;
     }
     LogicalType logical = schema.getLogicalType();
     if (logical instanceof LogicalTypes.Decimal d) {
-      byte[] bytes = schema.getType() == Schema.Type.FIXED ? ((GenericData.Fixed) value).bytes() : toArray((ByteBuffer) value);
+      byte[] bytes =
+          schema.getType() == Schema.Type.FIXED
+              ? ((GenericData.Fixed) value).bytes()
+              : toArray((ByteBuffer) value);
       return new BigDecimal(new java.math.BigInteger(bytes), d.getScale());
     }
     if (logical != null) {
       switch (logical.getName()) {
-        case "uuid": return UUID.fromString(value.toString());
-        case "date": return LocalDate.ofEpochDay((Integer) value);
-        case "time-millis": return LocalTime.ofNanoOfDay((Integer) value * 1_000_000L);
-        case "time-micros": return LocalTime.ofNanoOfDay((Long) value * 1000L);
-        case "timestamp-millis": return OffsetDateTime.ofInstant(Instant.ofEpochMilli((Long) value), ZoneOffset.UTC);
-        case "timestamp-micros": return OffsetDateTime.ofInstant(Instant.EPOCH.plusNanos((Long) value * 1000), ZoneOffset.UTC);
-        case "local-timestamp-micros": return LocalDateTime.ofEpochSecond(Math.floorDiv((Long) value, 1_000_000L),
-            (int) Math.floorMod((Long) value, 1_000_000L) * 1000, ZoneOffset.UTC);
-        default: break;
+        case "uuid":
+          return UUID.fromString(value.toString());
+        case "date":
+          return LocalDate.ofEpochDay((Integer) value);
+        case "time-millis":
+          return LocalTime.ofNanoOfDay((Integer) value * 1_000_000L);
+        case "time-micros":
+          return LocalTime.ofNanoOfDay((Long) value * 1000L);
+        case "timestamp-millis":
+          return OffsetDateTime.ofInstant(Instant.ofEpochMilli((Long) value), ZoneOffset.UTC);
+        case "timestamp-micros":
+          return OffsetDateTime.ofInstant(
+              Instant.EPOCH.plusNanos((Long) value * 1000), ZoneOffset.UTC);
+        case "local-timestamp-micros":
+          return LocalDateTime.ofEpochSecond(
+              Math.floorDiv((Long) value, 1_000_000L),
+              (int) Math.floorMod((Long) value, 1_000_000L) * 1000,
+              ZoneOffset.UTC);
+        default:
+          break;
       }
     }
     switch (schema.getType()) {
@@ -255,36 +311,50 @@ class AvroTopicToIcebergIT {
         return value;
       case FIXED:
         return ((GenericData.Fixed) value).bytes();
-      case UNION: {
-        List<Schema> branches = schema.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL).toList();
-        int index = GenericData.get().resolveUnion(schema, value);
-        if (branches.size() == 1) {
-          return expected(schema.getTypes().get(index), value);
+      case UNION:
+        {
+          List<Schema> branches =
+              schema.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL).toList();
+          int index = GenericData.get().resolveUnion(schema, value);
+          if (branches.size() == 1) {
+            return expected(schema.getTypes().get(index), value);
+          }
+          // multi-branch unions become a struct with one field per branch; compare as a list of
+          // fields
+          return new UnionValue(
+              branches.indexOf(schema.getTypes().get(index)),
+              expected(schema.getTypes().get(index), value));
         }
-        // multi-branch unions become a struct with one field per branch; compare as a list of fields
-        return new UnionValue(branches.indexOf(schema.getTypes().get(index)), expected(schema.getTypes().get(index), value));
-      }
-      case RECORD: {
-        GenericRecord r = (GenericRecord) value;
-        Map<String, Object> fields = new java.util.LinkedHashMap<>();
-        for (Schema.Field f : schema.getFields()) {
-          fields.put(f.name(), expected(f.schema(), r.get(f.name())));
+      case RECORD:
+        {
+          GenericRecord r = (GenericRecord) value;
+          Map<String, Object> fields = new java.util.LinkedHashMap<>();
+          for (Schema.Field f : schema.getFields()) {
+            fields.put(f.name(), expected(f.schema(), r.get(f.name())));
+          }
+          return new RecordValue(fields);
         }
-        return new RecordValue(fields);
-      }
       case ARRAY:
-        return ((List<?>) value).stream().map(v -> expected(schema.getElementType(), v)).collect(ArrayList::new, ArrayList::add, ArrayList::addAll);
-      case MAP: {
-        Map<String, Object> out = new HashMap<>();
-        ((Map<?, ?>) value).forEach((k, v) -> out.put(k.toString(), expected(schema.getValueType(), v)));
-        return out;
-      }
+        return ((List<?>) value)
+            .stream()
+                .map(v -> expected(schema.getElementType(), v))
+                .collect(ArrayList::new, ArrayList::add, ArrayList::addAll);
+      case MAP:
+        {
+          Map<String, Object> out = new HashMap<>();
+          ((Map<?, ?>) value)
+              .forEach((k, v) -> out.put(k.toString(), expected(schema.getValueType(), v)));
+          return out;
+        }
       default:
         return value;
     }
   }
 
-  /** Expected (left) decides equality, so that RecordValue and UnionValue compare with Iceberg records. */
+  /**
+   * Expected (left) decides equality, so that RecordValue and UnionValue compare with Iceberg
+   * records.
+   */
   static boolean same(Object expected, Object actual) {
     if (expected == null || actual == null) {
       return expected == actual;
@@ -304,7 +374,8 @@ class AvroTopicToIcebergIT {
       return true;
     }
     if (expected instanceof Map<?, ?> map) {
-      return actual instanceof Map<?, ?> other && other.size() == map.size()
+      return actual instanceof Map<?, ?> other
+          && other.size() == map.size()
           && map.entrySet().stream().allMatch(e -> same(e.getValue(), other.get(e.getKey())));
     }
     return expected.equals(actual);

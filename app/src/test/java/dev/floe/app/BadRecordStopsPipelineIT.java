@@ -51,13 +51,16 @@ class BadRecordStopsPipelineIT {
 
     Throwable failure = runUntilFailure(config);
 
-    assertThat(failure).isInstanceOf(BadRecordException.class)
+    assertThat(failure)
+        .isInstanceOf(BadRecordException.class)
         .hasMessageContaining("topic 'bad' partition 0 offset 100")
         .hasMessageContaining("failed at decode")
         .hasMessageContaining("not in the Confluent wire format")
         .hasMessageContaining("first byte is 0x6e")
         .hasMessageContaining("Fix:");
-    assertThat(offsets(config, "raw.bad")).as("rows before the bad record are committed, none after").isEqualTo(range(0, 100));
+    assertThat(offsets(config, "raw.bad"))
+        .as("rows before the bad record are committed, none after")
+        .isEqualTo(range(0, 100));
 
     // A restart meets the same record again: nothing is skipped silently.
     assertThat(runUntilFailure(config)).hasMessageContaining("offset 100");
@@ -67,41 +70,54 @@ class BadRecordStopsPipelineIT {
   @Test
   void unknownSchemaIdNamesTheIdAndTheRegistry() throws Exception {
     broker.createTopic("unknown-id", 1);
-    byte[] framed = ByteBuffer.allocate(8).put((byte) 0).putInt(987_654).put(new byte[] {2, 4, 6}).array();
+    byte[] framed =
+        ByteBuffer.allocate(8).put((byte) 0).putInt(987_654).put(new byte[] {2, 4, 6}).array();
     produceAround("unknown-id", framed);
     FloeConfig config = config("unknown-id");
 
-    assertThat(runUntilFailure(config)).isInstanceOf(BadRecordException.class)
+    assertThat(runUntilFailure(config))
+        .isInstanceOf(BadRecordException.class)
         .hasMessageContaining("topic 'unknown-id' partition 0 offset 100")
         .hasMessageContaining("schema id 987654 is not registered in " + registry.url());
     assertThat(offsets(config, "raw.unknown_id")).isEqualTo(range(0, 100));
   }
 
   private FloeConfig config(String topic) {
-    return TestConfigs.parse(dir, broker, registry, """
+    return TestConfigs.parse(
+        dir,
+        broker,
+        registry,
+        """
         tables:
           - topics: [%s]
             table: raw.${topic}
             commit: { interval: 500ms, max-records: 30 }
-        """.formatted(topic));
+        """
+            .formatted(topic));
   }
 
   /** 100 good records, the bad one at offset 100, then 100 good ones. */
   private void produceAround(String topic, byte[] bad) throws Exception {
-    try (ConfluentAvroProducer producer = new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
+    try (ConfluentAvroProducer producer =
+        new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
       Events.produce(producer, topic, 0, 100);
     }
-    try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers()),
-        new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> raw =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", broker.bootstrapServers()),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
       raw.send(new ProducerRecord<>(topic, bad)).get();
     }
-    try (ConfluentAvroProducer producer = new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
+    try (ConfluentAvroProducer producer =
+        new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
       Events.produce(producer, topic, 101, 100);
     }
   }
 
   private static Throwable runUntilFailure(FloeConfig config) throws Exception {
-    try (IcebergTableSink sink = new IcebergTableSink(config); Pipeline pipeline = new Pipeline(config, Map.of("iceberg", sink))) {
+    try (IcebergTableSink sink = new IcebergTableSink(config);
+        Pipeline pipeline = new Pipeline(config, Map.of("iceberg", sink))) {
       pipeline.start();
       await().atMost(Duration.ofSeconds(60)).until(() -> pipeline.failure() != null);
       return pipeline.failure();
@@ -111,7 +127,9 @@ class BadRecordStopsPipelineIT {
   /** Offsets in the table, sorted, duplicates kept. */
   private static java.util.List<Long> offsets(FloeConfig config, String table) {
     return IcebergTables.rows(config, table).stream()
-        .map(r -> (Long) ((Record) r.getField("_kafka")).getField("offset")).sorted().collect(Collectors.toList());
+        .map(r -> (Long) ((Record) r.getField("_kafka")).getField("offset"))
+        .sorted()
+        .collect(Collectors.toList());
   }
 
   private static java.util.List<Long> range(long from, long to) {

@@ -40,8 +40,19 @@ final class ChildFloe implements AutoCloseable {
   /** Starts {@code floe run}; its whole log also goes to {@code log} for post-mortems. */
   static ChildFloe run(Path config, Path log) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        FloeCommand.class.getName(), "run", "--config", config.toString(), "--progress-every", "1"));
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            List.of(
+                java,
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                FloeCommand.class.getName(),
+                "run",
+                "--config",
+                config.toString(),
+                "--progress-every",
+                "1"));
     pb.environment().put("FLOE_LOG_LEVEL", "DEBUG");
     pb.redirectErrorStream(true);
     try {
@@ -86,7 +97,9 @@ final class ChildFloe implements AutoCloseable {
   }
 
   private void readLog() {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = r.readLine(); line != null; line = r.readLine()) {
         tail.append(line).append('\n');
         logFile.println(line);

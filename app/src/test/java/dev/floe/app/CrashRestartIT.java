@@ -51,10 +51,12 @@ class CrashRestartIT {
   void killNineAtRandomMomentsAndMidCommitLosesAndDoublesNothing() throws Exception {
     broker.createTopic("crash", 4);
     List<RecordMetadata> produced;
-    try (ConfluentAvroProducer producer = new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
+    try (ConfluentAvroProducer producer =
+        new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
       produced = Events.produce(producer, "crash", 0, RECORDS);
     }
-    String tables = """
+    String tables =
+        """
         workers: 2
         tables:
           - topics: [crash]
@@ -74,11 +76,19 @@ class CrashRestartIT {
       long before = rowCount(parsed);
       try (ChildFloe floe = ChildFloe.run(config, logs.resolve("run-" + kills + ".log"))) {
         // let each run commit something first, so kills interleave with real progress
-        await().atMost(Duration.ofSeconds(90)).until(() -> rowCount(parsed) > before || !floe.isAlive());
-        if (midCommit) { // kill right after the next commit starts: files written, snapshot not yet swapped in
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .until(() -> rowCount(parsed) > before || !floe.isAlive());
+        if (midCommit) { // kill right after the next commit starts: files written, snapshot not yet
+          // swapped in
           int seen = floe.commitsStarted();
-          await().atMost(Duration.ofSeconds(90))
-              .until(() -> floe.commitsStarted() > seen || !floe.isAlive() || rowCount(parsed) >= RECORDS);
+          await()
+              .atMost(Duration.ofSeconds(90))
+              .until(
+                  () ->
+                      floe.commitsStarted() > seen
+                          || !floe.isAlive()
+                          || rowCount(parsed) >= RECORDS);
         } else {
           Thread.sleep(random.nextInt(1500));
         }
@@ -87,28 +97,50 @@ class CrashRestartIT {
       }
       kills++;
       midCommitKills += midCommit ? 1 : 0;
-      LOG.info("Kill {} ({}): table rows {} -> {}", kills, midCommit ? "mid-commit" : "random", before, rowCount(parsed));
+      LOG.info(
+          "Kill {} ({}): table rows {} -> {}",
+          kills,
+          midCommit ? "mid-commit" : "random",
+          before,
+          rowCount(parsed));
       if (rowCount(parsed) >= RECORDS) {
         break; // everything landed before we could kill more; the checks below still apply
       }
     }
     assertThat(kills).isGreaterThanOrEqualTo(5);
 
-    // Final run: commits only on stop, so the rows it read reach the table only through the SIGTERM path.
-    Path lastConfig = TestConfigs.write(dir, broker, registry, "floe-crash", tables.formatted(10_000_000)
-        .replace("interval: 1s", "interval: 10m"));
+    // Final run: commits only on stop, so the rows it read reach the table only through the SIGTERM
+    // path.
+    Path lastConfig =
+        TestConfigs.write(
+            dir,
+            broker,
+            registry,
+            "floe-crash",
+            tables.formatted(10_000_000).replace("interval: 1s", "interval: 10m"));
     long remaining = RECORDS - rowCount(parsed);
     try (ChildFloe floe = ChildFloe.run(lastConfig, logs.resolve("run-final.log"))) {
-      await().atMost(Duration.ofSeconds(120)).until(() -> floe.recordsRead() >= remaining || !floe.isAlive());
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .until(() -> floe.recordsRead() >= remaining || !floe.isAlive());
       int exit = floe.terminate();
       assertThat(exit).as("exit code after SIGTERM; log:\n%s", floe.logTail()).isZero();
     }
 
     List<Record> rows = IcebergTables.rows(parsed, "raw.crash");
-    Map<String, Long> copies = rows.stream().collect(Collectors.groupingBy(IcebergTables::position, Collectors.counting()));
-    Set<String> expected = produced.stream().map(m -> m.partition() + "/" + m.offset()).collect(Collectors.toSet());
-    assertThat(copies.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).limit(10).toList())
-        .as("records written twice").isEmpty();
+    Map<String, Long> copies =
+        rows.stream()
+            .collect(Collectors.groupingBy(IcebergTables::position, Collectors.counting()));
+    Set<String> expected =
+        produced.stream().map(m -> m.partition() + "/" + m.offset()).collect(Collectors.toSet());
+    assertThat(
+            copies.entrySet().stream()
+                .filter(e -> e.getValue() > 1)
+                .map(Map.Entry::getKey)
+                .limit(10)
+                .toList())
+        .as("records written twice")
+        .isEmpty();
     assertThat(Sets.difference(expected, copies.keySet())).as("records lost").isEmpty();
     assertThat(rows).hasSize(RECORDS);
   }
@@ -118,7 +150,9 @@ class CrashRestartIT {
       return 0;
     }
     var snapshot = IcebergTables.load(config, "raw.crash").currentSnapshot();
-    return snapshot == null ? 0 : Long.parseLong(snapshot.summary().getOrDefault("total-records", "0"));
+    return snapshot == null
+        ? 0
+        : Long.parseLong(snapshot.summary().getOrDefault("total-records", "0"));
   }
 
   /** Small set helper so the assertion message lists the lost positions themselves. */

@@ -11,7 +11,10 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 
 /** A small event for volume tests, produced through Apicurio's serializer. */
 final class Events {
-  static final Schema SCHEMA = new Schema.Parser().parse("""
+  static final Schema SCHEMA =
+      new Schema.Parser()
+          .parse(
+              """
       {"type": "record", "name": "Event", "namespace": "it", "fields": [
         {"name": "seq", "type": "long"},
         {"name": "user", "type": "string"},
@@ -31,7 +34,8 @@ final class Events {
   }
 
   /** Produces {@code count} events round-robin over partitions and waits for all acks. */
-  static List<RecordMetadata> produce(ConfluentAvroProducer producer, String topic, long firstSeq, int count) throws Exception {
+  static List<RecordMetadata> produce(
+      ConfluentAvroProducer producer, String topic, long firstSeq, int count) throws Exception {
     List<Future<RecordMetadata>> sent = new ArrayList<>(count);
     for (long i = firstSeq; i < firstSeq + count; i++) {
       sent.add(producer.send(topic, event(i)));

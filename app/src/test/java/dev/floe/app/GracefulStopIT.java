@@ -35,11 +35,18 @@ class GracefulStopIT {
   @Test
   void sigtermCommitsEverythingReadBeforeExiting() throws Exception {
     broker.createTopic("orders", 2);
-    try (ConfluentAvroProducer producer = new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
+    try (ConfluentAvroProducer producer =
+        new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
       Events.produce(producer, "orders", 0, 20_000);
     }
     // No trigger fires during the run: only the stop can commit.
-    Path config = TestConfigs.write(dir, broker, registry, "floe-stop", """
+    Path config =
+        TestConfigs.write(
+            dir,
+            broker,
+            registry,
+            "floe-stop",
+            """
         workers: 2
         tables:
           - topics: [orders]
@@ -49,8 +56,12 @@ class GracefulStopIT {
     FloeConfig parsed = ConfigFiles.load(config);
 
     try (ChildFloe floe = ChildFloe.run(config, Path.of("target", "graceful-stop", "run.log"))) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> floe.recordsRead() >= 20_000 || !floe.isAlive());
-      assertThat(IcebergTables.rows(parsed, "sales.orders")).as("nothing committed before the stop").isEmpty();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> floe.recordsRead() >= 20_000 || !floe.isAlive());
+      assertThat(IcebergTables.rows(parsed, "sales.orders"))
+          .as("nothing committed before the stop")
+          .isEmpty();
       int exit = floe.terminate();
       assertThat(exit).as("exit code; log:\n%s", floe.logTail()).isZero();
     }

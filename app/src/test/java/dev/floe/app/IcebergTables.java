@@ -11,7 +11,9 @@ import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 
-/** Reads tables back with Iceberg's own generic reader: the independent check of what Floe wrote. */
+/**
+ * Reads tables back with Iceberg's own generic reader: the independent check of what Floe wrote.
+ */
 final class IcebergTables {
   private IcebergTables() {}
 

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Members join and leave the group while records flow: every record still lands exactly once.
- * Each member has its own sink and catalog connection, as separate processes would.
+ * Members join and leave the group while records flow: every record still lands exactly once. Each
+ * member has its own sink and catalog connection, as separate processes would.
  */
 class RebalanceIT {
   static KafkaBroker broker;
@@ -47,13 +47,19 @@ class RebalanceIT {
   @Test
   void thirdMemberJoinsAndOneLeavesMidStreamWithNothingLostOrDoubled() throws Exception {
     broker.createTopic("clicks", 6);
-    FloeConfig config = TestConfigs.parse(dir, broker, registry, """
+    FloeConfig config =
+        TestConfigs.parse(
+            dir,
+            broker,
+            registry,
+            """
         tables:
           - topics: [clicks]
             table: web.clicks
             commit: { interval: 1s, max-records: 2000 }
         """);
-    CompletableFuture<List<RecordMetadata>> producing = CompletableFuture.supplyAsync(() -> produceSlowly(60_000));
+    CompletableFuture<List<RecordMetadata>> producing =
+        CompletableFuture.supplyAsync(() -> produceSlowly(60_000));
 
     Member a = new Member(config);
     Member b = new Member(config);
@@ -62,8 +68,13 @@ class RebalanceIT {
     await().atMost(Duration.ofSeconds(60)).until(() -> rowCount(config) > 25_000);
     a.close(); // leaves the group: its partitions move to b and c
     List<RecordMetadata> produced = producing.get();
-    await().atMost(Duration.ofSeconds(120)).until(() -> rowCount(config) >= produced.size()
-        || b.pipeline.failure() != null || c.pipeline.failure() != null);
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(
+            () ->
+                rowCount(config) >= produced.size()
+                    || b.pipeline.failure() != null
+                    || c.pipeline.failure() != null);
     b.close();
     c.close();
 
@@ -71,8 +82,11 @@ class RebalanceIT {
     assertThat(b.pipeline.failure()).isNull();
     assertThat(c.pipeline.failure()).isNull();
     List<Record> rows = IcebergTables.rows(config, "web.clicks");
-    Map<String, Long> copies = rows.stream().collect(Collectors.groupingBy(IcebergTables::position, Collectors.counting()));
-    Set<String> expected = produced.stream().map(m -> m.partition() + "/" + m.offset()).collect(Collectors.toSet());
+    Map<String, Long> copies =
+        rows.stream()
+            .collect(Collectors.groupingBy(IcebergTables::position, Collectors.counting()));
+    Set<String> expected =
+        produced.stream().map(m -> m.partition() + "/" + m.offset()).collect(Collectors.toSet());
     assertThat(copies.values()).as("no record twice").allMatch(n -> n == 1);
     assertThat(copies.keySet()).as("every record once").isEqualTo(expected);
   }
@@ -82,11 +96,14 @@ class RebalanceIT {
       return 0;
     }
     var snapshot = IcebergTables.load(config, "web.clicks").currentSnapshot();
-    return snapshot == null ? 0 : Long.parseLong(snapshot.summary().getOrDefault("total-records", "0"));
+    return snapshot == null
+        ? 0
+        : Long.parseLong(snapshot.summary().getOrDefault("total-records", "0"));
   }
 
   private static List<RecordMetadata> produceSlowly(int count) {
-    try (ConfluentAvroProducer producer = new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
+    try (ConfluentAvroProducer producer =
+        new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
       List<RecordMetadata> all = new java.util.ArrayList<>();
       for (int i = 0; i < count; i += 2_000) {
         all.addAll(Events.produce(producer, "clicks", i, 2_000));
@@ -115,5 +132,4 @@ class RebalanceIT {
       sink.close();
     }
   }
-
 }

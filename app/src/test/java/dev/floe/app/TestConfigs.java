@@ -8,17 +8,23 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Builds real configs cheaply: the same YAML a user writes, pointed at the test's broker and registry. */
+/**
+ * Builds real configs cheaply: the same YAML a user writes, pointed at the test's broker and
+ * registry.
+ */
 final class TestConfigs {
   private TestConfigs() {}
 
   /** Writes {@code floe.yaml} into {@code dir} (for child processes too) and parses it. */
-  static FloeConfig parse(Path dir, KafkaBroker broker, SchemaRegistry registry, String tablesYaml) {
+  static FloeConfig parse(
+      Path dir, KafkaBroker broker, SchemaRegistry registry, String tablesYaml) {
     return ConfigFiles.load(write(dir, broker, registry, "floe-it", tablesYaml));
   }
 
-  static Path write(Path dir, KafkaBroker broker, SchemaRegistry registry, String group, String tablesYaml) {
-    String yaml = """
+  static Path write(
+      Path dir, KafkaBroker broker, SchemaRegistry registry, String group, String tablesYaml) {
+    String yaml =
+        """
         kafka:
           bootstrap.servers: %s
           group.id: %s
@@ -28,7 +34,9 @@ final class TestConfigs {
           url: %s
           retry-for: 30s
         warehouse: warehouse
-        """.formatted(broker.bootstrapServers(), group, registry.url()) + tablesYaml;
+        """
+                .formatted(broker.bootstrapServers(), group, registry.url())
+            + tablesYaml;
     try {
       Path file = dir.resolve("floe.yaml");
       Files.writeString(file, yaml);

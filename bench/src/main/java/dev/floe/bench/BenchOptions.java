@@ -5,12 +5,30 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Command-line options of {@link EndToEndBench}; every one has a default that reproduces docs/benchmarks.md. */
-record BenchOptions(long records, int partitions, int workers, String commitInterval, long commitMaxRecords,
-    String heap, String compression, String partitionBy, String targetFileSize, List<String> floeJvmOptions,
-    Path appJar, Path dir, long timeoutSeconds, boolean keep, String label, Path results) {
+/**
+ * Command-line options of {@link EndToEndBench}; every one has a default that reproduces
+ * docs/benchmarks.md.
+ */
+record BenchOptions(
+    long records,
+    int partitions,
+    int workers,
+    String commitInterval,
+    long commitMaxRecords,
+    String heap,
+    String compression,
+    String partitionBy,
+    String targetFileSize,
+    List<String> floeJvmOptions,
+    Path appJar,
+    Path dir,
+    long timeoutSeconds,
+    boolean keep,
+    String label,
+    Path results) {
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       Usage: EndToEndBench [--records N] [--partitions N] [--workers N] [--commit-interval 30s]
                            [--commit-max-records N] [--heap 1g] [--compression none|lz4|zstd|snappy|gzip]
                            [--partition-by 'bucket[8](user_id)'] [--target-file-size 128MB]
@@ -41,13 +59,17 @@ record BenchOptions(long records, int partitions, int workers, String commitInte
         case "--partitions" -> partitions = Integer.parseInt(value(args, ++i, a));
         case "--workers" -> workers = Integer.parseInt(value(args, ++i, a));
         case "--commit-interval" -> interval = value(args, ++i, a);
-        case "--commit-max-records" -> maxRecords = Long.parseLong(value(args, ++i, a).replace("_", ""));
+        case "--commit-max-records" ->
+            maxRecords = Long.parseLong(value(args, ++i, a).replace("_", ""));
         case "--heap" -> heap = value(args, ++i, a);
         case "--compression" -> compression = value(args, ++i, a);
         case "--partition-by" -> partitionBy = value(args, ++i, a);
         case "--target-file-size" -> targetFileSize = value(args, ++i, a);
-        case "--floe-jvm-opts" -> jvm.addAll(Arrays.stream(value(args, ++i, a).trim().split("\\s+"))
-            .filter(s -> !s.isEmpty()).toList());
+        case "--floe-jvm-opts" ->
+            jvm.addAll(
+                Arrays.stream(value(args, ++i, a).trim().split("\\s+"))
+                    .filter(s -> !s.isEmpty())
+                    .toList());
         case "--app-jar" -> appJar = Path.of(value(args, ++i, a));
         case "--dir" -> dir = Path.of(value(args, ++i, a));
         case "--timeout" -> timeout = Long.parseLong(value(args, ++i, a));
@@ -58,10 +80,25 @@ record BenchOptions(long records, int partitions, int workers, String commitInte
       }
     }
     if (records <= 0 || partitions <= 0 || workers <= 0 || maxRecords <= 0) {
-      throw new IllegalArgumentException("--records, --partitions, --workers and --commit-max-records must be positive");
+      throw new IllegalArgumentException(
+          "--records, --partitions, --workers and --commit-max-records must be positive");
     }
-    return new BenchOptions(records, partitions, workers, interval, maxRecords, heap, compression, partitionBy,
-        targetFileSize, List.copyOf(jvm), appJar.toAbsolutePath(), dir.toAbsolutePath(), timeout, keep, label,
+    return new BenchOptions(
+        records,
+        partitions,
+        workers,
+        interval,
+        maxRecords,
+        heap,
+        compression,
+        partitionBy,
+        targetFileSize,
+        List.copyOf(jvm),
+        appJar.toAbsolutePath(),
+        dir.toAbsolutePath(),
+        timeout,
+        keep,
+        label,
         results == null ? null : results.toAbsolutePath());
   }
 

@@ -16,8 +16,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Produces the whole data set before Floe starts: Confluent framing (magic byte 0, 4-byte schema id, Avro binary),
- * keyed by user id, with an idempotent producer ({@code acks=all}). Returns once every record is acknowledged.
+ * Produces the whole data set before Floe starts: Confluent framing (magic byte 0, 4-byte schema
+ * id, Avro binary), keyed by user id, with an idempotent producer ({@code acks=all}). Returns once
+ * every record is acknowledged.
  */
 final class BenchProducer {
   record Produced(long records, long payloadBytes, long framedBytes, double seconds) {
@@ -39,15 +40,33 @@ final class BenchProducer {
   }
 
   Produced produce(String topic, int schemaId, long count) throws IOException {
-    Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-        ProducerConfig.BUFFER_MEMORY_CONFIG, 128L << 20, ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
+    Map<String, Object> props =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.LINGER_MS_CONFIG,
+            20,
+            ProducerConfig.BATCH_SIZE_CONFIG,
+            256 * 1024,
+            ProducerConfig.BUFFER_MEMORY_CONFIG,
+            128L << 20,
+            ProducerConfig.COMPRESSION_TYPE_CONFIG,
+            compression);
     BenchEvents events = new BenchEvents(42);
     GenericDatumWriter<GenericRecord> writer = new GenericDatumWriter<>(BenchEvents.SCHEMA);
     ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
     BinaryEncoder encoder = null;
-    byte[] header = {0, (byte) (schemaId >>> 24), (byte) (schemaId >>> 16), (byte) (schemaId >>> 8), (byte) schemaId};
+    byte[] header = {
+      0,
+      (byte) (schemaId >>> 24),
+      (byte) (schemaId >>> 16),
+      (byte) (schemaId >>> 8),
+      (byte) schemaId
+    };
     AtomicReference<Exception> failure = new AtomicReference<>();
     AtomicLong acked = new AtomicLong();
     long payload = 0;
@@ -64,19 +83,23 @@ final class BenchProducer {
         byte[] value = buffer.toByteArray();
         payload += value.length - header.length;
         byte[] key = event.get("user_id").toString().getBytes(StandardCharsets.UTF_8);
-        producer.send(new ProducerRecord<>(topic, key, value), (m, e) -> {
-          if (e != null) {
-            failure.compareAndSet(null, e);
-          } else {
-            acked.incrementAndGet();
-          }
-        });
+        producer.send(
+            new ProducerRecord<>(topic, key, value),
+            (m, e) -> {
+              if (e != null) {
+                failure.compareAndSet(null, e);
+              } else {
+                acked.incrementAndGet();
+              }
+            });
       }
       producer.flush();
     }
     if (failure.get() != null || acked.get() != count) {
-      throw new IllegalStateException("Producing failed after " + acked.get() + " of " + count + " records", failure.get());
+      throw new IllegalStateException(
+          "Producing failed after " + acked.get() + " of " + count + " records", failure.get());
     }
-    return new Produced(count, payload, payload + count * header.length, (System.nanoTime() - started) / 1e9);
+    return new Produced(
+        count, payload, payload + count * header.length, (System.nanoTime() - started) / 1e9);
   }
 }

@@ -22,9 +22,10 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 
 /**
- * End-to-end benchmark: a KRaft broker and a schema registry in this JVM, the whole topic produced first, then
- * Floe started as a separate JVM and timed until the table's current snapshot holds every record. Reports
- * records/s, MB/s, Floe's CPU seconds and peak RSS, data files and snapshots. See docs/benchmarks.md.
+ * End-to-end benchmark: a KRaft broker and a schema registry in this JVM, the whole topic produced
+ * first, then Floe started as a separate JVM and timed until the table's current snapshot holds
+ * every record. Reports records/s, MB/s, Floe's CPU seconds and peak RSS, data files and snapshots.
+ * See docs/benchmarks.md.
  */
 public final class EndToEndBench {
   private static final String TOPIC = "bench-events";
@@ -43,7 +44,10 @@ public final class EndToEndBench {
       return;
     }
     if (!Files.isRegularFile(o.appJar())) {
-      System.err.println("No Floe app jar at " + o.appJar() + "; build it first: mvn -q -B -pl bench -am -DskipTests install");
+      System.err.println(
+          "No Floe app jar at "
+              + o.appJar()
+              + "; build it first: mvn -q -B -pl bench -am -DskipTests install");
       System.exit(2);
     }
     boolean ok = new Run(o).call();
@@ -52,7 +56,11 @@ public final class EndToEndBench {
 
   private record Run(BenchOptions o) {
     boolean call() throws Exception {
-      Path dir = o.dir().resolve("run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+      Path dir =
+          o.dir()
+              .resolve(
+                  "run-"
+                      + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       Files.createDirectories(dir);
       say("Work dir %s; options %s", dir, o);
       Result result;
@@ -60,13 +68,20 @@ public final class EndToEndBench {
           EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start()) {
         broker.createTopic(TOPIC, o.partitions());
         int schemaId = registry.register(TOPIC + "-value", "AVRO", BenchEvents.SCHEMA.toString());
-        say("Producing %,d records to %s (%d partitions, compression %s, idempotent, acks=all)...", o.records(), TOPIC,
-            o.partitions(), o.compression());
-        BenchProducer.Produced produced = new BenchProducer(broker.bootstrapServers(), o.compression())
-            .produce(TOPIC, schemaId, o.records());
-        say("Produced %,d records in %.1f s (%,.0f/s): average Avro payload %.1f bytes, framed %.1f bytes, %.1f MB in all",
-            produced.records(), produced.seconds(), produced.records() / produced.seconds(), produced.avgPayload(),
-            produced.avgFramed(), produced.framedBytes() / 1e6);
+        say(
+            "Producing %,d records to %s (%d partitions, compression %s, idempotent, acks=all)...",
+            o.records(), TOPIC, o.partitions(), o.compression());
+        BenchProducer.Produced produced =
+            new BenchProducer(broker.bootstrapServers(), o.compression())
+                .produce(TOPIC, schemaId, o.records());
+        say(
+            "Produced %,d records in %.1f s (%,.0f/s): average Avro payload %.1f bytes, framed %.1f bytes, %.1f MB in all",
+            produced.records(),
+            produced.seconds(),
+            produced.records() / produced.seconds(),
+            produced.avgPayload(),
+            produced.avgFramed(),
+            produced.framedBytes() / 1e6);
         Path config = writeConfig(dir, broker.bootstrapServers(), registry.url());
         result = measure(dir, config, produced);
       }
@@ -78,14 +93,21 @@ public final class EndToEndBench {
       return result.complete();
     }
 
-    private Result measure(Path dir, Path configFile, BenchProducer.Produced produced) throws Exception {
+    private Result measure(Path dir, Path configFile, BenchProducer.Produced produced)
+        throws Exception {
       FloeConfig config = new ConfigParser(key -> true, System::getenv).parse(configFile);
       long harnessPid = ProcessHandle.current().pid();
       double harnessCpuBefore = ProcStats.cpuSeconds(harnessPid);
       Catalog catalog = IcebergCatalogs.load(config, "local");
-      say("Starting Floe: java -Xmx%s %s-jar %s run --config %s", o.heap(),
-          o.floeJvmOptions().isEmpty() ? "" : String.join(" ", o.floeJvmOptions()) + " ", o.appJar(), configFile);
-      try (FloeProcess floe = FloeProcess.start(o.appJar(), o.heap(), o.floeJvmOptions(), configFile, dir.resolve("floe.log"))) {
+      say(
+          "Starting Floe: java -Xmx%s %s-jar %s run --config %s",
+          o.heap(),
+          o.floeJvmOptions().isEmpty() ? "" : String.join(" ", o.floeJvmOptions()) + " ",
+          o.appJar(),
+          configFile);
+      try (FloeProcess floe =
+          FloeProcess.start(
+              o.appJar(), o.heap(), o.floeJvmOptions(), configFile, dir.resolve("floe.log"))) {
         long deadline = floe.startedNanos() + o.timeoutSeconds() * 1_000_000_000L;
         long lastPoll = 0;
         long doneNanos = -1;
@@ -93,7 +115,8 @@ public final class EndToEndBench {
         while (doneNanos < 0 && System.nanoTime() < deadline && floe.isAlive()) {
           FloeProcess.Commit commit = floe.nextCommit(CATALOG_POLL_MS);
           long now = System.nanoTime();
-          // Ask the catalog after each commit line, and every 250 ms in case the log format changes.
+          // Ask the catalog after each commit line, and every 250 ms in case the log format
+          // changes.
           if (commit != null || now - lastPoll >= CATALOG_POLL_MS * 1_000_000L) {
             lastPoll = now;
             rows = totalRecords(catalog);
@@ -110,22 +133,38 @@ public final class EndToEndBench {
         if (died) {
           say("Floe exited early with code %d; see %s", floe.exitValue(), dir.resolve("floe.log"));
         } else if (doneNanos < 0) {
-          say("Timed out after %d s with %,d of %,d rows in the table", o.timeoutSeconds(), rows, o.records());
+          say(
+              "Timed out after %d s with %,d of %,d rows in the table",
+              o.timeoutSeconds(), rows, o.records());
         }
         TableFacts facts = tableFacts(catalog);
         if (catalog instanceof AutoCloseable closeable) {
           closeable.close();
         }
-        return new Result(o, produced, floe.startedNanos(), floe.startingNanos(), floe.startingCpu(),
-            floe.assignedNanos(), doneNanos, floe.commits(), cpu, peakRss, harnessCpu, facts,
+        return new Result(
+            o,
+            produced,
+            floe.startedNanos(),
+            floe.startingNanos(),
+            floe.startingCpu(),
+            floe.assignedNanos(),
+            doneNanos,
+            floe.commits(),
+            cpu,
+            peakRss,
+            harnessCpu,
+            facts,
             Files.readString(dir.resolve("floe-command.txt")).trim());
       }
     }
 
     private Path writeConfig(Path dir, String bootstrap, String registryUrl) throws IOException {
       Path file = dir.resolve("floe.yaml");
-      String partitionBy = o.partitionBy().isEmpty() ? "" : "\n    partition-by: [\"" + o.partitionBy() + "\"]";
-      Files.writeString(file, """
+      String partitionBy =
+          o.partitionBy().isEmpty() ? "" : "\n    partition-by: [\"" + o.partitionBy() + "\"]";
+      Files.writeString(
+          file,
+          """
           # Written by dev.floe.bench.EndToEndBench
           kafka:
             bootstrap.servers: %s
@@ -139,8 +178,17 @@ public final class EndToEndBench {
               table: %s%s
               commit: { interval: %s, max-records: %d }
               target-file-size: %s
-          """.formatted(bootstrap, registryUrl, o.workers(), TOPIC, TABLE, partitionBy, o.commitInterval(),
-          o.commitMaxRecords(), o.targetFileSize()));
+          """
+              .formatted(
+                  bootstrap,
+                  registryUrl,
+                  o.workers(),
+                  TOPIC,
+                  TABLE,
+                  partitionBy,
+                  o.commitInterval(),
+                  o.commitMaxRecords(),
+                  o.targetFileSize()));
       return file;
     }
 
@@ -152,7 +200,8 @@ public final class EndToEndBench {
       System.out.flush();
       if (o.results() != null) {
         Files.createDirectories(o.results().toAbsolutePath().getParent());
-        Files.writeString(o.results(), r.json() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(
+            o.results(), r.json() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       }
     }
   }
@@ -180,17 +229,30 @@ public final class EndToEndBench {
       for (Snapshot ignored : table.snapshots()) {
         snapshots++;
       }
-      return new TableFacts(Long.parseLong(sum.getOrDefault("total-records", "0")),
+      return new TableFacts(
+          Long.parseLong(sum.getOrDefault("total-records", "0")),
           Long.parseLong(sum.getOrDefault("total-data-files", "0")),
-          Long.parseLong(sum.getOrDefault("total-files-size", "0")), snapshots);
+          Long.parseLong(sum.getOrDefault("total-files-size", "0")),
+          snapshots);
     } catch (NoSuchTableException e) {
       return new TableFacts(0, 0, 0, 0);
     }
   }
 
-  record Result(BenchOptions o, BenchProducer.Produced produced, long startNanos, long startingNanos,
-      double startingCpu, long assignedNanos, long doneNanos, List<FloeProcess.Commit> commits, double cpuSeconds,
-      long peakRss, double harnessCpu, TableFacts table, String command) {
+  record Result(
+      BenchOptions o,
+      BenchProducer.Produced produced,
+      long startNanos,
+      long startingNanos,
+      double startingCpu,
+      long assignedNanos,
+      long doneNanos,
+      List<FloeProcess.Commit> commits,
+      double cpuSeconds,
+      long peakRss,
+      double harnessCpu,
+      TableFacts table,
+      String command) {
 
     boolean complete() {
       return doneNanos > 0 && table.totalRecords() == o.records();
@@ -216,54 +278,117 @@ public final class EndToEndBench {
       return commits.isEmpty() ? Double.NaN : since(commits.get(0).nanos());
     }
 
-    /** Records/s once Floe's JVM is up and its config parsed: the steady rate without JVM start-up. */
+    /**
+     * Records/s once Floe's JVM is up and its config parsed: the steady rate without JVM start-up.
+     */
     double afterStartRate() {
       return startingNanos < 0 ? Double.NaN : o.records() / ((doneNanos - startingNanos) / 1e9);
     }
 
     String summary() {
-      return String.join("\n",
-          "=== Floe end-to-end benchmark" + (o.label().isEmpty() ? "" : " (" + o.label() + ")") + " ===",
-          String.format("records %,d in %d partitions, avg Avro payload %.1f B (framed %.1f B), compression %s",
-              o.records(), o.partitions(), produced.avgPayload(), produced.avgFramed(), o.compression()),
-          String.format("floe: workers %d, heap %s, commit interval %s / max-records %,d, partition-by %s",
-              o.workers(), o.heap(), o.commitInterval(), o.commitMaxRecords(),
+      return String.join(
+          "\n",
+          "=== Floe end-to-end benchmark"
+              + (o.label().isEmpty() ? "" : " (" + o.label() + ")")
+              + " ===",
+          String.format(
+              "records %,d in %d partitions, avg Avro payload %.1f B (framed %.1f B), compression %s",
+              o.records(),
+              o.partitions(),
+              produced.avgPayload(),
+              produced.avgFramed(),
+              o.compression()),
+          String.format(
+              "floe: workers %d, heap %s, commit interval %s / max-records %,d, partition-by %s",
+              o.workers(),
+              o.heap(),
+              o.commitInterval(),
+              o.commitMaxRecords(),
               o.partitionBy().isEmpty() ? "none" : o.partitionBy()),
-          String.format("complete:            %s (table holds %,d rows)", complete() ? "yes" : "NO", table.totalRecords()),
-          String.format("elapsed:             %.2f s from process start to the commit that completes the table", seconds()),
-          String.format("throughput:          %,.0f records/s, %.1f MB/s (framed value bytes, MB = 10^6 B)",
+          String.format(
+              "complete:            %s (table holds %,d rows)",
+              complete() ? "yes" : "NO", table.totalRecords()),
+          String.format(
+              "elapsed:             %.2f s from process start to the commit that completes the table",
+              seconds()),
+          String.format(
+              "throughput:          %,.0f records/s, %.1f MB/s (framed value bytes, MB = 10^6 B)",
               recordsPerSecond(), mbPerSecond()),
-          String.format("JVM start overhead:  %.2f s to 'Floe starting' (%.2f CPU-s); partitions assigned at %.2f s",
+          String.format(
+              "JVM start overhead:  %.2f s to 'Floe starting' (%.2f CPU-s); partitions assigned at %.2f s",
               since(startingNanos), startingCpu, since(assignedNanos)),
-          String.format("first commit at:     %.2f s; rate after JVM start %,.0f records/s", firstCommit(), afterStartRate()),
-          String.format("Floe CPU:            %.1f CPU-s (user+sys, CLK_TCK %d), %.0f%% of one core on average",
+          String.format(
+              "first commit at:     %.2f s; rate after JVM start %,.0f records/s",
+              firstCommit(), afterStartRate()),
+          String.format(
+              "Floe CPU:            %.1f CPU-s (user+sys, CLK_TCK %d), %.0f%% of one core on average",
               cpuSeconds, ProcStats.clockTicksPerSecond(), 100 * cpuSeconds / seconds()),
           String.format("Floe peak RSS:       %.0f MiB (VmHWM)", peakRss / 1048576.0),
           String.format("harness (broker) CPU during the run: %.1f CPU-s", harnessCpu),
-          String.format("table:               %d data files, %.1f MB of data, %d snapshots; %d commit lines: %s",
-              table.dataFiles(), table.fileBytes() / 1e6, table.snapshots(), commits.size(),
-              commits.stream().map(c -> String.format("%.1fs:%d", since(c.nanos()), c.rows())).toList()),
+          String.format(
+              "table:               %d data files, %.1f MB of data, %d snapshots; %d commit lines: %s",
+              table.dataFiles(),
+              table.fileBytes() / 1e6,
+              table.snapshots(),
+              commits.size(),
+              commits.stream()
+                  .map(c -> String.format("%.1fs:%d", since(c.nanos()), c.rows()))
+                  .toList()),
           "command:             " + command);
     }
 
     String markdownRow() {
-      return String.format("| %s | %,d | %d | %d | %s / %,d | %s | %.1f | **%,.0f** | %.1f | %.1f | %.0f MiB | %d | %d | %.1f | %.1f |",
-          o.label().isEmpty() ? "-" : o.label(), o.records(), o.partitions(), o.workers(), o.commitInterval(),
-          o.commitMaxRecords(), o.heap(), seconds(), recordsPerSecond(), mbPerSecond(), cpuSeconds,
-          peakRss / 1048576.0, table.dataFiles(), table.snapshots(), since(startingNanos), firstCommit());
+      return String.format(
+          "| %s | %,d | %d | %d | %s / %,d | %s | %.1f | **%,.0f** | %.1f | %.1f | %.0f MiB | %d | %d | %.1f | %.1f |",
+          o.label().isEmpty() ? "-" : o.label(),
+          o.records(),
+          o.partitions(),
+          o.workers(),
+          o.commitInterval(),
+          o.commitMaxRecords(),
+          o.heap(),
+          seconds(),
+          recordsPerSecond(),
+          mbPerSecond(),
+          cpuSeconds,
+          peakRss / 1048576.0,
+          table.dataFiles(),
+          table.snapshots(),
+          since(startingNanos),
+          firstCommit());
     }
 
     String json() {
-      return String.format(java.util.Locale.ROOT,
+      return String.format(
+          java.util.Locale.ROOT,
           "{\"label\":\"%s\",\"records\":%d,\"partitions\":%d,\"workers\":%d,\"interval\":\"%s\",\"maxRecords\":%d,"
               + "\"heap\":\"%s\",\"compression\":\"%s\",\"partitionBy\":\"%s\",\"avgPayload\":%.1f,\"avgFramed\":%.1f,"
               + "\"complete\":%b,\"seconds\":%.3f,\"recordsPerSecond\":%.0f,\"mbPerSecond\":%.2f,\"cpuSeconds\":%.2f,"
               + "\"peakRssMiB\":%.0f,\"dataFiles\":%d,\"snapshots\":%d,\"jvmStart\":%.2f,\"firstCommit\":%.2f,"
               + "\"harnessCpu\":%.2f,\"command\":\"%s\"}",
-          o.label(), o.records(), o.partitions(), o.workers(), o.commitInterval(), o.commitMaxRecords(), o.heap(),
-          o.compression(), o.partitionBy(), produced.avgPayload(), produced.avgFramed(), complete(), seconds(),
-          recordsPerSecond(), mbPerSecond(), cpuSeconds, peakRss / 1048576.0, table.dataFiles(), table.snapshots(),
-          since(startingNanos), firstCommit(), harnessCpu, command.replace("\"", "\\\""));
+          o.label(),
+          o.records(),
+          o.partitions(),
+          o.workers(),
+          o.commitInterval(),
+          o.commitMaxRecords(),
+          o.heap(),
+          o.compression(),
+          o.partitionBy(),
+          produced.avgPayload(),
+          produced.avgFramed(),
+          complete(),
+          seconds(),
+          recordsPerSecond(),
+          mbPerSecond(),
+          cpuSeconds,
+          peakRss / 1048576.0,
+          table.dataFiles(),
+          table.snapshots(),
+          since(startingNanos),
+          firstCommit(),
+          harnessCpu,
+          command.replace("\"", "\\\""));
     }
   }
 

@@ -16,12 +16,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Floe under test, as a child JVM started exactly as a user would ({@code java -Xmx.. -jar floe-app.jar run}), so
- * that its CPU time and resident memory are its own. Its log goes to a file; commit lines are parsed as they come.
+ * Floe under test, as a child JVM started exactly as a user would ({@code java -Xmx.. -jar
+ * floe-app.jar run}), so that its CPU time and resident memory are its own. Its log goes to a file;
+ * commit lines are parsed as they come.
  */
 final class FloeProcess implements AutoCloseable {
   /** ConsumerWorker's INFO line, one per table commit. */
   private static final Pattern COMMITTED = Pattern.compile("Committed (\\d+) rows in (\\d+) files");
+
   private static final Pattern STARTING = Pattern.compile("Floe starting");
   private static final Pattern RESUMES = Pattern.compile("resumes at offset");
 
@@ -51,9 +53,20 @@ final class FloeProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + heap);
     command.addAll(jvmOptions);
-    command.addAll(List.of("-jar", appJar.toString(), "run", "--config", config.toString(), "--progress-every", "5"));
+    command.addAll(
+        List.of(
+            "-jar",
+            appJar.toString(),
+            "run",
+            "--config",
+            config.toString(),
+            "--progress-every",
+            "5"));
     Files.writeString(log.resolveSibling("floe-command.txt"), String.join(" ", command) + "\n");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).directory(config.getParent().toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .directory(config.getParent().toFile());
     long started = System.nanoTime();
     return new FloeProcess(builder.start(), started, log);
   }
@@ -71,7 +84,9 @@ final class FloeProcess implements AutoCloseable {
     return startingNanos;
   }
 
-  /** The child's CPU seconds when it logged "Floe starting": the JVM's and picocli's start-up cost. */
+  /**
+   * The child's CPU seconds when it logged "Floe starting": the JVM's and picocli's start-up cost.
+   */
   double startingCpu() {
     return startingCpu;
   }
@@ -100,7 +115,9 @@ final class FloeProcess implements AutoCloseable {
   }
 
   private void readLog(PrintWriter out) {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = in.readLine()) != null; ) {
         long now = System.nanoTime();
         out.println(line);
@@ -126,7 +143,9 @@ final class FloeProcess implements AutoCloseable {
     }
   }
 
-  /** SIGTERM (Floe commits what it holds and exits), then SIGKILL if it does not end in a minute. */
+  /**
+   * SIGTERM (Floe commits what it holds and exits), then SIGKILL if it does not end in a minute.
+   */
   @Override
   public void close() throws InterruptedException {
     if (process.isAlive()) {

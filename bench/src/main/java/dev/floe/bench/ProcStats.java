@@ -4,13 +4,19 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** CPU time and memory of a Linux process, read from /proc (no agent, no JMX: the child stays untouched). */
+/**
+ * CPU time and memory of a Linux process, read from /proc (no agent, no JMX: the child stays
+ * untouched).
+ */
 final class ProcStats {
   private static final long CLOCK_TICKS = clockTicks();
 
   private ProcStats() {}
 
-  /** User + system CPU seconds of {@code pid} (all its threads), from /proc/pid/stat fields 14 and 15. */
+  /**
+   * User + system CPU seconds of {@code pid} (all its threads), from /proc/pid/stat fields 14 and
+   * 15.
+   */
   static double cpuSeconds(long pid) {
     String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
     // the command name (field 2) may hold spaces; fields after it start behind the last ')'
@@ -45,7 +51,8 @@ final class ProcStats {
     try {
       return Files.readString(path);
     } catch (IOException e) {
-      throw new IllegalStateException("Cannot read " + path + " (is this Linux, and is the process alive?)", e);
+      throw new IllegalStateException(
+          "Cannot read " + path + " (is this Linux, and is the process alive?)", e);
     }
   }
 

@@ -52,8 +52,14 @@ final class ConsumerWorker implements Runnable {
   private final OffsetLedger ledger = new OffsetLedger();
   private volatile boolean stopping;
 
-  ConsumerWorker(Consumer<byte[], byte[]> consumer, String group, Router router, RecordDecoder decoder,
-      Map<String, TableSink> sinks, String resetPolicy, PipelineStats stats) {
+  ConsumerWorker(
+      Consumer<byte[], byte[]> consumer,
+      String group,
+      Router router,
+      RecordDecoder decoder,
+      Map<String, TableSink> sinks,
+      String resetPolicy,
+      PipelineStats stats) {
     this.consumer = consumer;
     this.group = group;
     this.router = router;
@@ -86,7 +92,8 @@ final class ConsumerWorker implements Runnable {
     } catch (WakeupException e) {
       // stop() was called: fall through to the final commit
     } catch (BadRecordException e) {
-      // on-error: stop. Rows before the bad record are committed; its offset is where a restart resumes.
+      // on-error: stop. Rows before the bad record are committed; its offset is where a restart
+      // resumes.
       commitAll();
       throw e;
     } catch (RuntimeException e) {
@@ -109,7 +116,8 @@ final class ConsumerWorker implements Runnable {
     }
     stats.read(records.count());
     for (TopicPartition tp : records.partitions()) {
-      // per partition, not per record: the routes and the partition key are the same for all of them
+      // per partition, not per record: the routes and the partition key are the same for all of
+      // them
       SourcePartition p = new SourcePartition(tp.topic(), tp.partition());
       List<TableRoute> routes = router.routes(tp.topic());
       for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
@@ -118,13 +126,15 @@ final class ConsumerWorker implements Runnable {
     }
   }
 
-  private void process(ConsumerRecord<byte[], byte[]> r, SourcePartition p, List<TableRoute> routes) {
+  private void process(
+      ConsumerRecord<byte[], byte[]> r, SourcePartition p, List<TableRoute> routes) {
     DecodedRecord decoded = null;
     String decodedFor = null;
     for (TableRoute route : routes) {
       OffsetLedger.Entry entry = ledger.get(route.key(), p);
       if (entry == null) {
-        throw new IllegalStateException("no position for " + p + " in " + route.key() + ": partition was not assigned");
+        throw new IllegalStateException(
+            "no position for " + p + " in " + route.key() + ": partition was not assigned");
       }
       if (r.offset() < entry.start()) {
         continue; // already in this table
@@ -153,9 +163,16 @@ final class ConsumerWorker implements Runnable {
     try {
       batch.write(decoded.schema(), decoded.row());
     } catch (FloeException e) {
-      throw Errors.badRecord(new SourcePosition(r.topic(), r.partition(), r.offset()), BadRecordException.Stage.WRITE,
-          "cannot write it to table " + batch.route().spec().id() + " (schema id " + decoded.schemaId() + ")",
-          e.fix(), e);
+      throw Errors.badRecord(
+          new SourcePosition(r.topic(), r.partition(), r.offset()),
+          BadRecordException.Stage.WRITE,
+          "cannot write it to table "
+              + batch.route().spec().id()
+              + " (schema id "
+              + decoded.schemaId()
+              + ")",
+          e.fix(),
+          e);
     }
   }
 
@@ -187,8 +204,15 @@ final class ConsumerWorker implements Runnable {
       CommitResult result = batch.batch().commit(group, batch.expected(), next);
       next.asMap().forEach((p, o) -> ledger.committed(key, p, o));
       stats.committed(result);
-      LOG.info("Committed {} rows in {} files to {} table {} (version {}) in {} ms; offsets {}", result.records(),
-          result.dataFiles(), result.format(), result.table(), result.version(), result.millis(), next);
+      LOG.info(
+          "Committed {} rows in {} files to {} table {} (version {}) in {} ms; offsets {}",
+          result.records(),
+          result.dataFiles(),
+          result.format(),
+          result.table(),
+          result.version(),
+          result.millis(),
+          next);
       acknowledge(next.asMap().keySet());
     } catch (CommitFencedException e) {
       LOG.warn("{}; re-reading the table offsets", e.getMessage());
@@ -200,7 +224,9 @@ final class ConsumerWorker implements Runnable {
     }
   }
 
-  /** Commits group offsets up to what every table of each partition holds; for lag monitoring only. */
+  /**
+   * Commits group offsets up to what every table of each partition holds; for lag monitoring only.
+   */
   private void acknowledge(Collection<SourcePartition> partitions) {
     Map<TopicPartition, OffsetAndMetadata> acks = new HashMap<>();
     for (SourcePartition p : partitions) {
@@ -214,11 +240,15 @@ final class ConsumerWorker implements Runnable {
       }
     }
     if (!acks.isEmpty()) {
-      consumer.commitAsync(acks, (offsets, e) -> {
-        if (e != null) {
-          LOG.debug("Group offset commit failed (harmless: the tables hold the offsets): {}", e.toString());
-        }
-      });
+      consumer.commitAsync(
+          acks,
+          (offsets, e) -> {
+            if (e != null) {
+              LOG.debug(
+                  "Group offset commit failed (harmless: the tables hold the offsets): {}",
+                  e.toString());
+            }
+          });
     }
   }
 
@@ -239,8 +269,9 @@ final class ConsumerWorker implements Runnable {
       SourcePartition p = new SourcePartition(tp.topic(), tp.partition());
       Map<TableRoute, Long> perTable = new LinkedHashMap<>();
       for (TableRoute route : router.routes(tp.topic())) {
-        PartitionOffsets offsets = tableOffsets.computeIfAbsent(route.key(),
-            k -> sink(route).committedOffsets(route.spec(), group));
+        PartitionOffsets offsets =
+            tableOffsets.computeIfAbsent(
+                route.key(), k -> sink(route).committedOffsets(route.spec(), group));
         Long next = offsets.next(p);
         perTable.put(route, next);
         if (next == null) {
@@ -260,20 +291,23 @@ final class ConsumerWorker implements Runnable {
       }
       if (seek != Long.MAX_VALUE) {
         consumer.seek(tp, seek);
-        LOG.info("Partition {} resumes at offset {} (tables: {})", tp, seek, committed.get(tp).values());
+        LOG.info(
+            "Partition {} resumes at offset {} (tables: {})", tp, seek, committed.get(tp).values());
       }
     }
   }
 
   /**
-   * Where a table that holds nothing of a partition starts: the log start by default
-   * ({@code auto.offset.reset=earliest}, so a new table gets the whole topic) or its end.
+   * Where a table that holds nothing of a partition starts: the log start by default ({@code
+   * auto.offset.reset=earliest}, so a new table gets the whole topic) or its end.
    */
   private Map<TopicPartition, Long> resetPositions(List<TopicPartition> partitions) {
     if (partitions.isEmpty()) {
       return Map.of();
     }
-    return "latest".equals(resetPolicy) ? consumer.endOffsets(partitions) : consumer.beginningOffsets(partitions);
+    return "latest".equals(resetPolicy)
+        ? consumer.endOffsets(partitions)
+        : consumer.beginningOffsets(partitions);
   }
 
   private TableSink sink(TableRoute route) {

@@ -1,9 +1,9 @@
 package dev.floe.consumer;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.HashSet;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -24,10 +24,12 @@ public final class KafkaSettings {
     Map<String, Object> props = new HashMap<>(configured);
     props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000");
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-    // Offsets live in the table commits; group offsets are committed by Floe after each table commit.
+    // Offsets live in the table commits; group offsets are committed by Floe after each table
+    // commit.
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return props;
   }
 

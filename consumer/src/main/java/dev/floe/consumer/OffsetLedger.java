@@ -10,7 +10,9 @@ import java.util.Map;
  * nothing of the partition yet). Records below the start are already in the table and skipped.
  */
 final class OffsetLedger {
-  /** @param committed the table's offset, null when the table holds nothing of the partition */
+  /**
+   * @param committed the table's offset, null when the table holds nothing of the partition
+   */
   record Entry(Long committed, long start) {}
 
   private final Map<String, Map<SourcePartition, Entry>> byTable = new HashMap<>();

@@ -46,7 +46,10 @@ final class OpenBatch {
     batch.write(schema, row);
   }
 
-  /** Whether the batch reached {@code commit.max-records} or {@code commit.max-bytes}; checked per record. */
+  /**
+   * Whether the batch reached {@code commit.max-records} or {@code commit.max-bytes}; checked per
+   * record.
+   */
   boolean full() {
     CommitPolicy policy = route.mapping().commit();
     return batch.records() >= policy.maxRecords() || batch.bytes() >= policy.maxBytes();
@@ -63,11 +66,12 @@ final class OpenBatch {
 
   PartitionOffsets expected() {
     Map<SourcePartition, Long> known = new HashMap<>();
-    expected.forEach((p, o) -> {
-      if (o != null) {
-        known.put(p, o);
-      }
-    });
+    expected.forEach(
+        (p, o) -> {
+          if (o != null) {
+            known.put(p, o);
+          }
+        });
     return PartitionOffsets.of(known);
   }
 

@@ -31,7 +31,9 @@ public final class Pipeline implements AutoCloseable {
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private CountDownLatch finished;
 
-  /** @param sinks the table sinks by format name ({@code iceberg}) */
+  /**
+   * @param sinks the table sinks by format name ({@code iceberg})
+   */
   public Pipeline(FloeConfig config, Map<String, TableSink> sinks) {
     this.config = config;
     this.sinks = Map.copyOf(sinks);
@@ -47,8 +49,10 @@ public final class Pipeline implements AutoCloseable {
     finished = new CountDownLatch(config.workers());
     for (int i = 0; i < config.workers(); i++) {
       String clientId = config.groupId() + "-" + ProcessHandle.current().pid() + "-" + i;
-      KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KafkaSettings.consumerProperties(config.kafka(), clientId));
-      ConsumerWorker worker = new ConsumerWorker(consumer, config.groupId(), router, decoder, sinks, reset, stats);
+      KafkaConsumer<byte[], byte[]> consumer =
+          new KafkaConsumer<>(KafkaSettings.consumerProperties(config.kafka(), clientId));
+      ConsumerWorker worker =
+          new ConsumerWorker(consumer, config.groupId(), router, decoder, sinks, reset, stats);
       Thread thread = new Thread(() -> runWorker(worker), "floe-worker-" + i);
       workers.add(worker);
       threads.add(thread);

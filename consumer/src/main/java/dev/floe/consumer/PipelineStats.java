@@ -17,7 +17,9 @@ public final class PipelineStats {
 
   void committed(CommitResult result) {
     commits.incrementAndGet();
-    rowsCommitted.computeIfAbsent(result.table().toString(), k -> new AtomicLong()).addAndGet(result.records());
+    rowsCommitted
+        .computeIfAbsent(result.table().toString(), k -> new AtomicLong())
+        .addAndGet(result.records());
   }
 
   public long recordsRead() {

@@ -13,8 +13,12 @@ public final class BadRecordException extends FloeException {
   private final SourcePosition position;
   private final Stage stage;
 
-  BadRecordException(SourcePosition position, Stage stage, String problem, String fix, Throwable cause) {
-    super("Record at " + position + " failed at " + stage.name().toLowerCase() + ": " + problem, fix, cause);
+  BadRecordException(
+      SourcePosition position, Stage stage, String problem, String fix, Throwable cause) {
+    super(
+        "Record at " + position + " failed at " + stage.name().toLowerCase() + ": " + problem,
+        fix,
+        cause);
     this.position = position;
     this.stage = stage;
   }

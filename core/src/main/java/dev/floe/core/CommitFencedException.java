@@ -6,6 +6,9 @@ package dev.floe.core;
  */
 public final class CommitFencedException extends FloeException {
   CommitFencedException(String problem) {
-    super(problem, "none needed: Floe drops the stale files and resumes from the table's offsets", null);
+    super(
+        problem,
+        "none needed: Floe drops the stale files and resumes from the table's offsets",
+        null);
   }
 }

@@ -9,14 +9,26 @@ public final class Errors {
   }
 
   public static BadRecordException badRecord(
-      SourcePosition position, BadRecordException.Stage stage, String problem, String fix, Throwable cause) {
+      SourcePosition position,
+      BadRecordException.Stage stage,
+      String problem,
+      String fix,
+      Throwable cause) {
     return new BadRecordException(position, stage, problem, fix, cause);
   }
 
-  public static CommitFencedException fenced(TableId table, SourcePartition partition, Long expected, Long actual) {
+  public static CommitFencedException fenced(
+      TableId table, SourcePartition partition, Long expected, Long actual) {
     return new CommitFencedException(
-        "Table " + table + " offset of " + partition + " is " + actual + " but this writer started from "
-            + expected + ": another writer committed it (this writer lost the partition in a rebalance)");
+        "Table "
+            + table
+            + " offset of "
+            + partition
+            + " is "
+            + actual
+            + " but this writer started from "
+            + expected
+            + ": another writer committed it (this writer lost the partition in a rebalance)");
   }
 
   public static FloeException of(String problem, String fix, Throwable cause) {

@@ -17,23 +17,30 @@ public final class TableId {
   }
 
   /**
-   * Parses {@code ns.name}. Parts are lower-cased identifiers because Glue and Hive Metastore lower-
-   * case names: two tables differing only in case would collide there.
+   * Parses {@code ns.name}. Parts are lower-cased identifiers because Glue and Hive Metastore
+   * lower- case names: two tables differing only in case would collide there.
    */
   public static TableId parse(String text) {
     String[] parts = text.split("\\.", -1);
     if (parts.length < 2) {
       throw new IllegalArgumentException(
-          "table name '" + text + "' has no namespace; write it as namespace.name, e.g. raw." + text);
+          "table name '"
+              + text
+              + "' has no namespace; write it as namespace.name, e.g. raw."
+              + text);
     }
     for (String part : parts) {
       if (!PART.matcher(part).matches()) {
         throw new IllegalArgumentException(
-            "table name '" + text + "' has an invalid part '" + part
+            "table name '"
+                + text
+                + "' has an invalid part '"
+                + part
                 + "'; use letters, digits and underscores, starting with a letter or underscore");
       }
     }
-    List<String> lower = Arrays.stream(parts).map(p -> p.toLowerCase(java.util.Locale.ROOT)).toList();
+    List<String> lower =
+        Arrays.stream(parts).map(p -> p.toLowerCase(java.util.Locale.ROOT)).toList();
     return new TableId(lower.subList(0, lower.size() - 1), lower.get(lower.size() - 1));
   }
 
@@ -47,7 +54,9 @@ public final class TableId {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof TableId other && namespace.equals(other.namespace) && name.equals(other.name);
+    return o instanceof TableId other
+        && namespace.equals(other.namespace)
+        && name.equals(other.name);
   }
 
   @Override

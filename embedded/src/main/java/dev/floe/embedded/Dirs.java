@@ -8,22 +8,23 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Best-effort cleanup of fixture scratch directories; a leftover temp dir must never fail a test. */
+/**
+ * Best-effort cleanup of fixture scratch directories; a leftover temp dir must never fail a test.
+ */
 public final class Dirs {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Dirs.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Dirs.class);
 
-    private Dirs() {
-    }
+  private Dirs() {}
 
-    public static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            LOG.warn("Could not delete {}: {}", dir, e.toString());
-        }
+  public static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
     }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      LOG.warn("Could not delete {}: {}", dir, e.toString());
+    }
+  }
 }

@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 
 /**
  * The smallest useful subset of the Confluent Schema Registry API, in memory, for {@code floe
- * demo}: register a schema under a subject, look a schema up by id, list subjects. Real
- * deployments and the integration tests use a real registry.
+ * demo}: register a schema under a subject, look a schema up by id, list subjects. Real deployments
+ * and the integration tests use a real registry.
  */
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,7 +55,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
   public synchronized int register(String subject, String type, String schema) {
     int id = -1;
     for (int i = 0; i < schemas.size(); i++) {
-      if (schemas.get(i).get("schema").equals(schema) && schemas.get(i).get("schemaType").equals(type)) {
+      if (schemas.get(i).get("schema").equals(schema)
+          && schemas.get(i).get("schemaType").equals(type)) {
         id = i + 1;
       }
     }
@@ -90,11 +91,18 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     if (exchange.getRequestMethod().equals("GET") && (m = BY_ID.matcher(path)).matches()) {
       Map<String, String> s = schema(Integer.parseInt(m.group(1)));
       if (s == null) {
-        reply(exchange, 404, Map.of("error_code", 40403, "message", "Schema " + m.group(1) + " not found"));
+        reply(
+            exchange,
+            404,
+            Map.of("error_code", 40403, "message", "Schema " + m.group(1) + " not found"));
       } else {
-        reply(exchange, 200, s.get("schemaType").equals("AVRO") ? Map.of("schema", s.get("schema")) : s);
+        reply(
+            exchange,
+            200,
+            s.get("schemaType").equals("AVRO") ? Map.of("schema", s.get("schema")) : s);
       }
-    } else if (exchange.getRequestMethod().equals("POST") && (m = REGISTER.matcher(path)).matches()) {
+    } else if (exchange.getRequestMethod().equals("POST")
+        && (m = REGISTER.matcher(path)).matches()) {
       JsonNode body = JSON.readTree(exchange.getRequestBody());
       String type = body.hasNonNull("schemaType") ? body.get("schemaType").asText() : "AVRO";
       reply(exchange, 200, Map.of("id", register(m.group(1), type, body.get("schema").asText())));
@@ -103,7 +111,10 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         reply(exchange, 200, List.copyOf(subjects.keySet()));
       }
     } else {
-      reply(exchange, 404, Map.of("error_code", 404, "message", "not supported by the embedded registry: " + path));
+      reply(
+          exchange,
+          404,
+          Map.of("error_code", 404, "message", "not supported by the embedded registry: " + path));
     }
   }
 

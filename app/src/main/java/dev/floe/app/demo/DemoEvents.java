@@ -14,7 +14,10 @@ import org.apache.avro.generic.GenericRecord;
 
 /** The demo's two topics: shop orders and web clickstream events, with varied Avro types. */
 public final class DemoEvents {
-  static final Schema ORDER = new Schema.Parser().parse("""
+  static final Schema ORDER =
+      new Schema.Parser()
+          .parse(
+              """
       {"type": "record", "name": "Order", "namespace": "demo.shop", "fields": [
         {"name": "order_id", "type": {"type": "string", "logicalType": "uuid"}},
         {"name": "customer_id", "type": "long"},
@@ -28,7 +31,10 @@ public final class DemoEvents {
           {"name": "city", "type": "string"}, {"name": "country", "type": "string"}]}], "default": null}
       ]}""");
 
-  static final Schema CLICK = new Schema.Parser().parse("""
+  static final Schema CLICK =
+      new Schema.Parser()
+          .parse(
+              """
       {"type": "record", "name": "Click", "namespace": "demo.web", "fields": [
         {"name": "event_id", "type": {"type": "string", "logicalType": "uuid"}},
         {"name": "user_id", "type": "long"},
@@ -51,7 +57,10 @@ public final class DemoEvents {
     GenericRecord o = new GenericData.Record(ORDER);
     o.put("order_id", UUID.randomUUID().toString());
     o.put("customer_id", 1000L + random.nextInt(500));
-    o.put("status", new GenericData.EnumSymbol(ORDER.getField("status").schema(), pick(new String[] {"PLACED", "PAID", "SHIPPED"})));
+    o.put(
+        "status",
+        new GenericData.EnumSymbol(
+            ORDER.getField("status").schema(), pick(new String[] {"PLACED", "PAID", "SHIPPED"})));
     Schema itemSchema = ORDER.getField("items").schema().getElementType();
     int n = 1 + random.nextInt(3);
     java.util.ArrayList<GenericRecord> items = new java.util.ArrayList<>();
@@ -68,7 +77,11 @@ public final class DemoEvents {
     }
     o.put("items", items);
     Schema amount = ORDER.getField("amount").schema();
-    ByteBuffer bytes = DECIMALS.toBytes(BigDecimal.valueOf(total).setScale(2, RoundingMode.HALF_UP), amount, amount.getLogicalType());
+    ByteBuffer bytes =
+        DECIMALS.toBytes(
+            BigDecimal.valueOf(total).setScale(2, RoundingMode.HALF_UP),
+            amount,
+            amount.getLogicalType());
     o.put("amount", bytes);
     o.put("currency", "EUR");
     o.put("order_ts", nowMillis);
@@ -88,11 +101,21 @@ public final class DemoEvents {
     c.put("event_id", UUID.randomUUID().toString());
     c.put("user_id", (long) random.nextInt(10_000));
     c.put("session_id", "s-" + random.nextInt(2_000));
-    c.put("event_type", new GenericData.EnumSymbol(CLICK.getField("event_type").schema(), pick(new String[] {"VIEW", "CLICK", "ADD_TO_CART"})));
+    c.put(
+        "event_type",
+        new GenericData.EnumSymbol(
+            CLICK.getField("event_type").schema(),
+            pick(new String[] {"VIEW", "CLICK", "ADD_TO_CART"})));
     c.put("page_url", pick(PAGES));
     c.put("event_ts", nowMillis * 1000 + random.nextInt(1000));
     c.put("device", random.nextBoolean() ? pick(new String[] {"ios", "android", "web"}) : null);
-    c.put("properties", Map.of("ab_test", random.nextBoolean() ? "A" : "B", "referrer", pick(new String[] {"ads", "mail", "direct"})));
+    c.put(
+        "properties",
+        Map.of(
+            "ab_test",
+            random.nextBoolean() ? "A" : "B",
+            "referrer",
+            pick(new String[] {"ads", "mail", "direct"})));
     return c;
   }
 

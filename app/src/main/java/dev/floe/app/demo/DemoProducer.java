@@ -31,11 +31,20 @@ public final class DemoProducer implements Runnable, AutoCloseable {
   private volatile boolean running = true;
 
   public DemoProducer(String bootstrap, EmbeddedSchemaRegistry registry, int perSecond) {
-    this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
-        new ByteArraySerializer(), new ByteArraySerializer());
+    this.producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG,
+                20,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true),
+            new ByteArraySerializer(),
+            new ByteArraySerializer());
     this.orderSchemaId = registry.register("orders-value", "AVRO", DemoEvents.ORDER.toString());
-    this.clickSchemaId = registry.register("clickstream-value", "AVRO", DemoEvents.CLICK.toString());
+    this.clickSchemaId =
+        registry.register("clickstream-value", "AVRO", DemoEvents.CLICK.toString());
     this.perSecond = perSecond;
   }
 
@@ -54,8 +63,12 @@ public final class DemoProducer implements Runnable, AutoCloseable {
         boolean order = sent % 5 == 0; // one order for every four clicks
         GenericRecord value = order ? events.order(now) : events.click(now);
         String key = String.valueOf(order ? value.get("customer_id") : value.get("user_id"));
-        producer.send(new ProducerRecord<>(order ? "orders" : "clickstream", key.getBytes(),
-            frame(order ? orderSchemaId : clickSchemaId, value)), (m, e) -> {
+        producer.send(
+            new ProducerRecord<>(
+                order ? "orders" : "clickstream",
+                key.getBytes(),
+                frame(order ? orderSchemaId : clickSchemaId, value)),
+            (m, e) -> {
               if (e == null) {
                 produced.incrementAndGet();
               }

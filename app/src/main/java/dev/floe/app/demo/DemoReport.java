@@ -1,10 +1,10 @@
 package dev.floe.app.demo;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Snapshot;
@@ -16,7 +16,10 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
 
-/** What an analyst would see: row counts, snapshots, files and a few rows, read back with Iceberg's own reader. */
+/**
+ * What an analyst would see: row counts, snapshots, files and a few rows, read back with Iceberg's
+ * own reader.
+ */
 public final class DemoReport {
   private final Catalog catalog;
   private final PrintWriter out;
@@ -43,22 +46,35 @@ public final class DemoReport {
     for (Snapshot ignored : table.snapshots()) {
       snapshots++;
     }
-    out.printf("%n== %s: %,d rows, %d snapshots, %s data files, partitioned by %s%n", name, rows, snapshots,
-        current == null ? "0" : current.summary().getOrDefault("total-data-files", "?"), table.spec().fields());
-    out.printf("   metadata %s%n", ((HasTableOperations) table).operations().current().metadataFileLocation());
+    out.printf(
+        "%n== %s: %,d rows, %d snapshots, %s data files, partitioned by %s%n",
+        name,
+        rows,
+        snapshots,
+        current == null ? "0" : current.summary().getOrDefault("total-data-files", "?"),
+        table.spec().fields());
+    out.printf(
+        "   metadata %s%n",
+        ((HasTableOperations) table).operations().current().metadataFileLocation());
     for (Record r : sample) {
       out.println("   " + abbreviate(render(r), 240));
     }
     return rows;
   }
 
-  /** Like Record.toString, but binary values (the Kafka key) as text, which is what the demo produces. */
+  /**
+   * Like Record.toString, but binary values (the Kafka key) as text, which is what the demo
+   * produces.
+   */
   private static String render(Object value) {
     if (value instanceof Record r) {
       StringBuilder sb = new StringBuilder("{");
       List<Types.NestedField> fields = r.struct().fields();
       for (int i = 0; i < fields.size(); i++) {
-        sb.append(i == 0 ? "" : ", ").append(fields.get(i).name()).append('=').append(render(r.get(i)));
+        sb.append(i == 0 ? "" : ", ")
+            .append(fields.get(i).name())
+            .append('=')
+            .append(render(r.get(i)));
       }
       return sb.append('}').toString();
     }

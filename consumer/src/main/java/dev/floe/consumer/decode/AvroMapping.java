@@ -34,7 +34,8 @@ final class AvroMapping {
   /** A mapped Avro type: its row type, whether null is allowed, and its reader. */
   record Mapped(Type type, boolean optional, ValueReader reader) {}
 
-  private final Set<Schema> inProgress = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Set<Schema> inProgress =
+      java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
   private AvroMapping() {}
 
@@ -45,8 +46,10 @@ final class AvroMapping {
    */
   static Mapped record(Schema schema, int extraSlots) {
     if (schema.getType() != Schema.Type.RECORD) {
-      throw new IllegalArgumentException("the value schema is a " + schema.getType().getName()
-          + ", not a record; only records become table rows");
+      throw new IllegalArgumentException(
+          "the value schema is a "
+              + schema.getType().getName()
+              + ", not a record; only records become table rows");
     }
     return new AvroMapping().mapRecord(schema, extraSlots, true);
   }
@@ -65,12 +68,14 @@ final class AvroMapping {
       case LONG -> new Mapped(Type.Primitive.LONG, false, Decoder::readLong);
       case FLOAT -> new Mapped(Type.Primitive.FLOAT, false, Decoder::readFloat);
       case DOUBLE -> new Mapped(Type.Primitive.DOUBLE, false, Decoder::readDouble);
-      // Avro's Utf8 keeps the UTF-8 bytes; Iceberg's Parquet writer takes them as they are, which saves
+      // Avro's Utf8 keeps the UTF-8 bytes; Iceberg's Parquet writer takes them as they are, which
+      // saves
       // decoding to String and encoding back for every string of every record. A new Utf8 per value
       // (never a reused one) keeps partition keys that hold a reference valid.
       case STRING -> new Mapped(Type.Primitive.STRING, false, in -> in.readString(null));
       case BYTES -> new Mapped(Type.Primitive.BINARY, false, in -> in.readBytes(null));
-      case FIXED -> new Mapped(new Type.Fixed(s.getFixedSize()), false, fixedReader(s.getFixedSize()));
+      case FIXED ->
+          new Mapped(new Type.Fixed(s.getFixedSize()), false, fixedReader(s.getFixedSize()));
       case ENUM -> {
         String[] symbols = s.getEnumSymbols().toArray(new String[0]);
         yield new Mapped(Type.Primitive.STRING, false, in -> symbols[in.readEnum()]);
@@ -79,7 +84,8 @@ final class AvroMapping {
       case ARRAY -> mapArray(s);
       case MAP -> mapMap(s);
       case UNION -> mapUnion(s);
-      case NULL -> throw new IllegalArgumentException("a field of type null cannot become a column");
+      case NULL ->
+          throw new IllegalArgumentException("a field of type null cannot become a column");
     };
   }
 
@@ -90,8 +96,13 @@ final class AvroMapping {
       case "decimal" -> {
         LogicalTypes.Decimal d = (LogicalTypes.Decimal) logical;
         int scale = d.getScale();
-        ValueReader bytes = base == Schema.Type.FIXED ? fixedBytes(s.getFixedSize()) : in -> toArray(in.readBytes(null));
-        return new Mapped(new Type.Decimal(d.getPrecision(), scale), false,
+        ValueReader bytes =
+            base == Schema.Type.FIXED
+                ? fixedBytes(s.getFixedSize())
+                : in -> toArray(in.readBytes(null));
+        return new Mapped(
+            new Type.Decimal(d.getPrecision(), scale),
+            false,
             in -> new BigDecimal(new BigInteger((byte[]) bytes.read(in)), scale));
       }
       case "uuid" -> {
@@ -99,10 +110,13 @@ final class AvroMapping {
           return new Mapped(Type.Primitive.UUID, false, in -> UUID.fromString(in.readString()));
         }
         if (base == Schema.Type.FIXED && s.getFixedSize() == 16) {
-          return new Mapped(Type.Primitive.UUID, false, in -> {
-            ByteBuffer b = ByteBuffer.wrap((byte[]) fixedBytes(16).read(in));
-            return new UUID(b.getLong(), b.getLong());
-          });
+          return new Mapped(
+              Type.Primitive.UUID,
+              false,
+              in -> {
+                ByteBuffer b = ByteBuffer.wrap((byte[]) fixedBytes(16).read(in));
+                return new UUID(b.getLong(), b.getLong());
+              });
         }
         return null;
       }
@@ -137,8 +151,10 @@ final class AvroMapping {
 
   private Mapped mapRecord(Schema s, int extraSlots, boolean topLevel) {
     if (!inProgress.add(s)) {
-      throw new IllegalArgumentException("record " + s.getFullName()
-          + " contains itself; recursive schemas cannot become table columns");
+      throw new IllegalArgumentException(
+          "record "
+              + s.getFullName()
+              + " contains itself; recursive schemas cannot become table columns");
     }
     List<Schema.Field> avroFields = s.getFields();
     List<Field> fields = new ArrayList<>(avroFields.size());
@@ -149,20 +165,22 @@ final class AvroMapping {
       try {
         m = map(f.schema());
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("field '" + f.name() + "' of " + s.getFullName() + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "field '" + f.name() + "' of " + s.getFullName() + ": " + e.getMessage(), e);
       }
       fields.add(new Field(f.name(), m.type(), m.optional(), f.doc(), 0));
       readers[i] = m.reader();
     }
     inProgress.remove(s);
     int size = readers.length + extraSlots;
-    ValueReader reader = in -> {
-      Object[] values = new Object[size];
-      for (int i = 0; i < readers.length; i++) {
-        values[i] = readers[i].read(in);
-      }
-      return values;
-    };
+    ValueReader reader =
+        in -> {
+          Object[] values = new Object[size];
+          for (int i = 0; i < readers.length; i++) {
+            values[i] = readers[i].read(in);
+          }
+          return values;
+        };
     ValueReader rows = topLevel ? reader : in -> Row.wrap((Object[]) reader.read(in));
     return new Mapped(new Type.Struct(fields), false, rows);
   }
@@ -170,33 +188,39 @@ final class AvroMapping {
   private Mapped mapArray(Schema s) {
     Mapped element = map(s.getElementType());
     ValueReader r = element.reader();
-    return new Mapped(new Type.ListType(element.type(), element.optional()), false, in -> {
-      long n = in.readArrayStart();
-      List<Object> list = new ArrayList<>((int) Math.min(n, 1024));
-      while (n > 0) {
-        for (long i = 0; i < n; i++) {
-          list.add(r.read(in));
-        }
-        n = in.arrayNext();
-      }
-      return list;
-    });
+    return new Mapped(
+        new Type.ListType(element.type(), element.optional()),
+        false,
+        in -> {
+          long n = in.readArrayStart();
+          List<Object> list = new ArrayList<>((int) Math.min(n, 1024));
+          while (n > 0) {
+            for (long i = 0; i < n; i++) {
+              list.add(r.read(in));
+            }
+            n = in.arrayNext();
+          }
+          return list;
+        });
   }
 
   private Mapped mapMap(Schema s) {
     Mapped value = map(s.getValueType());
     ValueReader r = value.reader();
-    return new Mapped(new Type.MapType(Type.Primitive.STRING, value.type(), value.optional()), false, in -> {
-      long n = in.readMapStart();
-      Map<String, Object> map = new HashMap<>();
-      while (n > 0) {
-        for (long i = 0; i < n; i++) {
-          map.put(in.readString(), r.read(in));
-        }
-        n = in.mapNext();
-      }
-      return map;
-    });
+    return new Mapped(
+        new Type.MapType(Type.Primitive.STRING, value.type(), value.optional()),
+        false,
+        in -> {
+          long n = in.readMapStart();
+          Map<String, Object> map = new HashMap<>();
+          while (n > 0) {
+            for (long i = 0; i < n; i++) {
+              map.put(in.readString(), r.read(in));
+            }
+            n = in.mapNext();
+          }
+          return map;
+        });
   }
 
   /**
@@ -235,22 +259,29 @@ final class AvroMapping {
       fields.add(Field.optional(branchName(branches.get(i), fields), m.type()));
     }
     int width = valueBranches.size();
-    return new Mapped(new Type.Struct(fields), optional, in -> {
-      int i = in.readIndex();
-      if (readers[i] == null) {
-        return null;
-      }
-      Object[] values = new Object[width];
-      values[slot[i]] = readers[i].read(in);
-      return Row.wrap(values);
-    });
+    return new Mapped(
+        new Type.Struct(fields),
+        optional,
+        in -> {
+          int i = in.readIndex();
+          if (readers[i] == null) {
+            return null;
+          }
+          Object[] values = new Object[width];
+          values[slot[i]] = readers[i].read(in);
+          return Row.wrap(values);
+        });
   }
 
   private static String branchName(Schema branch, List<Field> taken) {
-    String base = switch (branch.getType()) {
-      case RECORD, ENUM, FIXED -> branch.getName();
-      default -> branch.getLogicalType() != null ? branch.getLogicalType().getName().replace('-', '_') : branch.getType().getName();
-    };
+    String base =
+        switch (branch.getType()) {
+          case RECORD, ENUM, FIXED -> branch.getName();
+          default ->
+              branch.getLogicalType() != null
+                  ? branch.getLogicalType().getName().replace('-', '_')
+                  : branch.getType().getName();
+        };
     String name = base.toLowerCase(Locale.ROOT);
     int n = 2;
     while (nameTaken(name, taken)) {

@@ -15,26 +15,45 @@ import org.apache.kafka.common.record.TimestampType;
  * allows repeated header keys and their order can matter.
  */
 final class KafkaMetadata {
-  private static final Type.Struct HEADER = new Type.Struct(List.of(
-      Field.required("key", Type.Primitive.STRING), Field.optional("value", Type.Primitive.BINARY)));
+  private static final Type.Struct HEADER =
+      new Type.Struct(
+          List.of(
+              Field.required("key", Type.Primitive.STRING),
+              Field.optional("value", Type.Primitive.BINARY)));
 
-  static final Type.Struct TYPE = new Type.Struct(List.of(
-      Field.required("topic", Type.Primitive.STRING),
-      Field.required("partition", Type.Primitive.INT),
-      Field.required("offset", Type.Primitive.LONG),
-      Field.optional("timestamp", Type.Primitive.TIMESTAMPTZ),
-      Field.optional("key", Type.Primitive.BINARY),
-      Field.optional("headers", new Type.ListType(HEADER, false))));
+  static final Type.Struct TYPE =
+      new Type.Struct(
+          List.of(
+              Field.required("topic", Type.Primitive.STRING),
+              Field.required("partition", Type.Primitive.INT),
+              Field.required("offset", Type.Primitive.LONG),
+              Field.optional("timestamp", Type.Primitive.TIMESTAMPTZ),
+              Field.optional("key", Type.Primitive.BINARY),
+              Field.optional("headers", new Type.ListType(HEADER, false))));
 
   private KafkaMetadata() {}
 
   static Field field(String column) {
-    return new Field(column, TYPE, false, "Kafka topic, partition, offset, timestamp, key and headers of the record", 0);
+    return new Field(
+        column,
+        TYPE,
+        false,
+        "Kafka topic, partition, offset, timestamp, key and headers of the record",
+        0);
   }
 
   static Row row(ConsumerRecord<byte[], byte[]> r) {
-    Long timestamp = r.timestampType() == TimestampType.NO_TIMESTAMP_TYPE || r.timestamp() < 0 ? null : r.timestamp() * 1000L;
-    return Row.wrap(r.topic(), r.partition(), r.offset(), timestamp, r.key() == null ? null : ByteBuffer.wrap(r.key()), headers(r));
+    Long timestamp =
+        r.timestampType() == TimestampType.NO_TIMESTAMP_TYPE || r.timestamp() < 0
+            ? null
+            : r.timestamp() * 1000L;
+    return Row.wrap(
+        r.topic(),
+        r.partition(),
+        r.offset(),
+        timestamp,
+        r.key() == null ? null : ByteBuffer.wrap(r.key()),
+        headers(r));
   }
 
   private static List<Row> headers(ConsumerRecord<byte[], byte[]> r) {

@@ -50,25 +50,39 @@ public final class RecordDecoder {
     }
     int id = ConfluentFraming.schemaId(value);
     if (id < 0) {
-      throw Errors.badRecord(position(record), Stage.DECODE,
+      throw Errors.badRecord(
+          position(record),
+          Stage.DECODE,
           "the value is not in the Confluent wire format (it must start with magic byte 0 and a 4-byte schema id; first byte is "
-              + (value.length == 0 ? "absent" : String.format("0x%02x", value[0])) + ")",
-          "produce with a Schema Registry serializer (Confluent wire format)", null);
+              + (value.length == 0 ? "absent" : String.format("0x%02x", value[0]))
+              + ")",
+          "produce with a Schema Registry serializer (Confluent wire format)",
+          null);
     }
     Compiled c = compiled(record, id, metadataColumn);
-    BinaryDecoder in = DecoderFactory.get().binaryDecoder(value, ConfluentFraming.PAYLOAD_OFFSET,
-        value.length - ConfluentFraming.PAYLOAD_OFFSET, decoders.get());
+    BinaryDecoder in =
+        DecoderFactory.get()
+            .binaryDecoder(
+                value,
+                ConfluentFraming.PAYLOAD_OFFSET,
+                value.length - ConfluentFraming.PAYLOAD_OFFSET,
+                decoders.get());
     decoders.set(in);
     Object[] values;
     try {
       values = (Object[]) c.reader().read(in);
       if (!in.isEnd()) {
-        throw new IOException((value.length - ConfluentFraming.PAYLOAD_OFFSET) + "-byte payload has bytes left after the record");
+        throw new IOException(
+            (value.length - ConfluentFraming.PAYLOAD_OFFSET)
+                + "-byte payload has bytes left after the record");
       }
     } catch (IOException | RuntimeException e) {
-      throw Errors.badRecord(position(record), Stage.DECODE,
+      throw Errors.badRecord(
+          position(record),
+          Stage.DECODE,
           "the Avro payload does not match its schema id " + id + " (" + e + ")",
-          "check the producer's serializer and that it registered the schema it wrote with", e);
+          "check the producer's serializer and that it registered the schema it wrote with",
+          e);
     }
     if (metadataColumn != null) {
       values[values.length - 1] = KafkaMetadata.row(record); // the slot the reader left free
@@ -94,8 +108,16 @@ public final class RecordDecoder {
       throw Errors.badRecord(position(record), Stage.DECODE, e.problem(), e.fix(), null);
     }
     if (!"AVRO".equals(registered.type())) {
-      throw Errors.badRecord(position(record), Stage.DECODE, "schema id " + id + " is a " + registered.type()
-          + " schema; this version of Floe decodes Avro only", "produce Avro for this topic", null);
+      throw Errors.badRecord(
+          position(record),
+          Stage.DECODE,
+          "schema id "
+              + id
+              + " is a "
+              + registered.type()
+              + " schema; this version of Floe decodes Avro only",
+          "produce Avro for this topic",
+          null);
     }
     try {
       Schema schema = new Schema.Parser().setValidateDefaults(false).parse(registered.text());
@@ -103,8 +125,10 @@ public final class RecordDecoder {
       Type.Struct struct = (Type.Struct) m.type();
       if (metadataColumn != null) {
         if (struct.indexOf(metadataColumn) >= 0) {
-          throw new IllegalArgumentException("the record has its own field '" + metadataColumn
-              + "', the name of the Kafka metadata column; rename the column with kafka-metadata.column");
+          throw new IllegalArgumentException(
+              "the record has its own field '"
+                  + metadataColumn
+                  + "', the name of the Kafka metadata column; rename the column with kafka-metadata.column");
         }
         List<Field> fields = new ArrayList<>(struct.fields());
         fields.add(KafkaMetadata.field(metadataColumn));
@@ -112,8 +136,12 @@ public final class RecordDecoder {
       }
       return new Compiled(struct, m.reader());
     } catch (SchemaParseException | IllegalArgumentException e) {
-      throw Errors.badRecord(position(record), Stage.DECODE, "schema id " + id + " cannot become a table schema: "
-          + e.getMessage(), "change the schema or route the topic elsewhere", e);
+      throw Errors.badRecord(
+          position(record),
+          Stage.DECODE,
+          "schema id " + id + " cannot become a table schema: " + e.getMessage(),
+          "change the schema or route the topic elsewhere",
+          e);
     }
   }
 

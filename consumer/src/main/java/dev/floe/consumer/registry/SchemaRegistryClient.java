@@ -39,7 +39,9 @@ public final class SchemaRegistryClient {
     this.authorization = authorization(settings);
   }
 
-  /** The schema registered under {@code id}; throws {@link UnknownSchemaException} if there is none. */
+  /**
+   * The schema registered under {@code id}; throws {@link UnknownSchemaException} if there is none.
+   */
   public RegisteredSchema schema(int id) {
     RegisteredSchema cached = cache.get(id);
     if (cached != null) {
@@ -53,11 +55,13 @@ public final class SchemaRegistryClient {
 
   private RegisteredSchema fetch(int id) {
     URI uri = URI.create(settings.url() + "/schemas/ids/" + id);
-    Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), settings.retryFor());
+    Backoff backoff =
+        new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), settings.retryFor());
     while (true) {
       String failure;
       try {
-        HttpResponse<String> response = http.send(request(uri), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        HttpResponse<String> response =
+            http.send(request(uri), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         int status = response.statusCode();
         if (status == 200) {
           backoff.recovered(LOG, "Schema Registry " + settings.url());
@@ -67,26 +71,45 @@ public final class SchemaRegistryClient {
           throw new UnknownSchemaException(id, settings.url());
         }
         if (status == 401 || status == 403) {
-          throw Errors.of("Schema Registry " + settings.url() + " refused access (HTTP " + status + ") to schema id " + id,
-              "check schema-registry.basic-auth or bearer-token", null);
+          throw Errors.of(
+              "Schema Registry "
+                  + settings.url()
+                  + " refused access (HTTP "
+                  + status
+                  + ") to schema id "
+                  + id,
+              "check schema-registry.basic-auth or bearer-token",
+              null);
         }
         failure = "HTTP " + status + ": " + abbreviate(response.body());
       } catch (IOException e) {
-        failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        failure =
+            e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw Errors.of("Interrupted while fetching schema id " + id, null, e);
       }
-      if (!backoff.pause(LOG, "Schema Registry " + settings.url() + " (schema id " + id + ")", failure)) {
-        throw Errors.of("Schema Registry " + settings.url() + " unreachable for " + settings.retryFor() + " (last error: "
-            + failure + ")", "start the registry or fix schema-registry.url; Floe resumes from the last commit", null);
+      if (!backoff.pause(
+          LOG, "Schema Registry " + settings.url() + " (schema id " + id + ")", failure)) {
+        throw Errors.of(
+            "Schema Registry "
+                + settings.url()
+                + " unreachable for "
+                + settings.retryFor()
+                + " (last error: "
+                + failure
+                + ")",
+            "start the registry or fix schema-registry.url; Floe resumes from the last commit",
+            null);
       }
     }
   }
 
   private HttpRequest request(URI uri) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(settings.timeout())
-        .header("Accept", "application/vnd.schemaregistry.v1+json, application/json");
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri)
+            .timeout(settings.timeout())
+            .header("Accept", "application/vnd.schemaregistry.v1+json, application/json");
     if (authorization != null) {
       b.header("Authorization", authorization);
     }
@@ -97,7 +120,8 @@ public final class SchemaRegistryClient {
     JsonNode node = JSON.readTree(body);
     JsonNode schema = node.get("schema");
     if (schema == null) {
-      throw new IOException("registry answer for id " + id + " has no 'schema' field: " + abbreviate(body));
+      throw new IOException(
+          "registry answer for id " + id + " has no 'schema' field: " + abbreviate(body));
     }
     String type = node.hasNonNull("schemaType") ? node.get("schemaType").asText() : "AVRO";
     return new RegisteredSchema(id, type, schema.asText());
@@ -118,8 +142,10 @@ public final class SchemaRegistryClient {
   /** The registry answered, but knows no schema with this id: the record is bad input. */
   public static final class UnknownSchemaException extends FloeException {
     UnknownSchemaException(int id, String url) {
-      super("schema id " + id + " is not registered in " + url,
-          "check that producers and Floe use the same registry (schema-registry.url)", null);
+      super(
+          "schema id " + id + " is not registered in " + url,
+          "check that producers and Floe use the same registry (schema-registry.url)",
+          null);
     }
   }
 }

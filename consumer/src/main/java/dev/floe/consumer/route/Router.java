@@ -29,7 +29,13 @@ public final class Router {
   private List<TableRoute> resolve(String topic) {
     List<TableRoute> routes = new ArrayList<>();
     for (TableMapping m : config.mappingsFor(topic)) {
-      TableSpec spec = new TableSpec(m.tableFor(topic), m.catalog(), m.partitionBy(), m.targetFileSizeBytes(), m.tableProperties());
+      TableSpec spec =
+          new TableSpec(
+              m.tableFor(topic),
+              m.catalog(),
+              m.partitionBy(),
+              m.targetFileSizeBytes(),
+              m.tableProperties());
       for (TableMapping.Format f : m.formats()) {
         routes.add(new TableRoute(m, spec, f));
       }
@@ -47,12 +53,18 @@ public final class Router {
     return topics;
   }
 
-  /** One pattern matching every mapped topic, for subscriptions when some mapping uses a pattern. */
+  /**
+   * One pattern matching every mapped topic, for subscriptions when some mapping uses a pattern.
+   */
   public Pattern subscriptionPattern() {
-    return Pattern.compile(config.tables().stream()
-        .map(m -> m.topicPattern() != null ? "(?:" + m.topicPattern().pattern() + ")"
-            : m.topics().stream().map(Pattern::quote).collect(Collectors.joining("|")))
-        .collect(Collectors.joining("|")));
+    return Pattern.compile(
+        config.tables().stream()
+            .map(
+                m ->
+                    m.topicPattern() != null
+                        ? "(?:" + m.topicPattern().pattern() + ")"
+                        : m.topics().stream().map(Pattern::quote).collect(Collectors.joining("|")))
+            .collect(Collectors.joining("|")));
   }
 
   public boolean usesPatterns() {

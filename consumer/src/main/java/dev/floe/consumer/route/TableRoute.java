@@ -10,7 +10,8 @@ import java.util.Locale;
  * @param key the table across formats and mappings, e.g. {@code iceberg:sales.orders}; computed
  *     once because the worker looks batches up by it for every record
  */
-public record TableRoute(TableMapping mapping, TableSpec spec, TableMapping.Format format, String key) {
+public record TableRoute(
+    TableMapping mapping, TableSpec spec, TableMapping.Format format, String key) {
   public TableRoute(TableMapping mapping, TableSpec spec, TableMapping.Format format) {
     this(mapping, spec, format, format.name().toLowerCase(Locale.ROOT) + ":" + spec.id());
   }

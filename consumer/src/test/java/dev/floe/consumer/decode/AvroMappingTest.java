@@ -24,9 +24,14 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.util.Utf8;
 import org.junit.jupiter.api.Test;
 
-/** Every Avro type the walking skeleton maps, encoded by Avro's own writer and read back as rows. */
+/**
+ * Every Avro type the walking skeleton maps, encoded by Avro's own writer and read back as rows.
+ */
 class AvroMappingTest {
-  private static final Schema SCHEMA = new Schema.Parser().parse("""
+  private static final Schema SCHEMA =
+      new Schema.Parser()
+          .parse(
+              """
       {"type": "record", "name": "Everything", "namespace": "test", "fields": [
         {"name": "b", "type": "boolean"},
         {"name": "i", "type": "int"},
@@ -77,13 +82,23 @@ class AvroMappingTest {
     assertThat(struct.field("lts_ms").type()).isEqualTo(Type.Primitive.TIMESTAMP);
     assertThat(struct.field("opt")).isEqualTo(Field.optional("opt", Type.Primitive.STRING));
     assertThat(struct.field("opt_last")).isEqualTo(Field.optional("opt_last", Type.Primitive.LONG));
-    assertThat(struct.field("choice")).isEqualTo(Field.optional("choice", new Type.Struct(List.of(
-        Field.optional("int", Type.Primitive.INT), Field.optional("string", Type.Primitive.STRING)))));
-    Type.Struct inner = new Type.Struct(List.of(Field.required("x", Type.Primitive.INT),
-        Field.required("tags", new Type.ListType(Type.Primitive.STRING, false))));
+    assertThat(struct.field("choice"))
+        .isEqualTo(
+            Field.optional(
+                "choice",
+                new Type.Struct(
+                    List.of(
+                        Field.optional("int", Type.Primitive.INT),
+                        Field.optional("string", Type.Primitive.STRING)))));
+    Type.Struct inner =
+        new Type.Struct(
+            List.of(
+                Field.required("x", Type.Primitive.INT),
+                Field.required("tags", new Type.ListType(Type.Primitive.STRING, false))));
     assertThat(struct.field("nested").type()).isEqualTo(inner);
     assertThat(struct.field("inners").type()).isEqualTo(new Type.ListType(inner, false));
-    assertThat(struct.field("counts").type()).isEqualTo(new Type.MapType(Type.Primitive.STRING, Type.Primitive.LONG, true));
+    assertThat(struct.field("counts").type())
+        .isEqualTo(new Type.MapType(Type.Primitive.STRING, Type.Primitive.LONG, true));
   }
 
   @Test
@@ -105,7 +120,9 @@ class AvroMappingTest {
     rec.put("color", new GenericData.EnumSymbol(SCHEMA.getField("color").schema(), "GREEN"));
     Conversions.DecimalConversion dc = new Conversions.DecimalConversion();
     Schema decBytes = SCHEMA.getField("dec_bytes").schema();
-    rec.put("dec_bytes", dc.toBytes(new BigDecimal("-12345678.91"), decBytes, decBytes.getLogicalType()));
+    rec.put(
+        "dec_bytes",
+        dc.toBytes(new BigDecimal("-12345678.91"), decBytes, decBytes.getLogicalType()));
     Schema decFixed = SCHEMA.getField("dec_fixed").schema();
     BigDecimal big = new BigDecimal("12345678901234567890123456789.123456789");
     rec.put("dec_fixed", dc.toFixed(big, decFixed, decFixed.getLogicalType()));
@@ -167,7 +184,10 @@ class AvroMappingTest {
 
   @Test
   void negativeTimestampsBeforeEpochTruncateTowardThePast() throws Exception {
-    Schema s = new Schema.Parser().parse("""
+    Schema s =
+        new Schema.Parser()
+            .parse(
+                """
         {"type":"record","name":"R","fields":[{"name":"t","type":{"type":"long","logicalType":"timestamp-nanos"}}]}""");
     GenericRecord r = new GenericData.Record(s);
     r.put("t", -1L);
@@ -176,7 +196,10 @@ class AvroMappingTest {
 
   @Test
   void recursiveSchemasAreRejectedWithTheRecordName() {
-    Schema s = new Schema.Parser().parse("""
+    Schema s =
+        new Schema.Parser()
+            .parse(
+                """
         {"type":"record","name":"Node","fields":[{"name":"next","type":["null","Node"]}]}""");
     assertThatThrownBy(() -> AvroMapping.record(s, 0)).hasMessageContaining("Node contains itself");
   }
@@ -193,8 +216,9 @@ class AvroMappingTest {
     new GenericDatumWriter<GenericRecord>(rec.getSchema()).write(rec, enc);
     enc.flush();
     byte[] bytes = out.toByteArray();
-    return (Object[]) AvroMapping.record(rec.getSchema(), extraSlots).reader()
-        .read(DecoderFactory.get().binaryDecoder(bytes, null));
+    return (Object[])
+        AvroMapping.record(rec.getSchema(), extraSlots)
+            .reader()
+            .read(DecoderFactory.get().binaryDecoder(bytes, null));
   }
-
 }

@@ -10,7 +10,8 @@ import java.util.Map;
  * @param warehouse warehouse location or name passed to the catalog; null means Floe's warehouse
  * @param properties further catalog properties passed through unchanged (credentials included)
  */
-public record CatalogSettings(String name, Type type, String uri, String warehouse, Map<String, String> properties) {
+public record CatalogSettings(
+    String name, Type type, String uri, String warehouse, Map<String, String> properties) {
   public enum Type {
     JDBC,
     REST

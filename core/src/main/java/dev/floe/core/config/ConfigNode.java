@@ -45,8 +45,11 @@ final class ConfigNode {
       String name = names.next();
       if (!allowed.contains(name)) {
         String suggestion = Suggestions.closest(name, allowed);
-        throw error(name, "unknown key",
-            (suggestion != null ? "did you mean '" + suggestion + "'? " : "") + "Allowed keys here: "
+        throw error(
+            name,
+            "unknown key",
+            (suggestion != null ? "did you mean '" + suggestion + "'? " : "")
+                + "Allowed keys here: "
                 + String.join(", ", new java.util.TreeSet<>(allowed)));
       }
     }
@@ -61,7 +64,10 @@ final class ConfigNode {
     if (child == null || child.isNull()) {
       child = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     } else if (!child.isObject()) {
-      throw error(key, "expected a mapping (key: value pairs) but found " + describe(child), "indent the keys under '" + key + "'");
+      throw error(
+          key,
+          "expected a mapping (key: value pairs) but found " + describe(child),
+          "indent the keys under '" + key + "'");
     }
     return new ConfigNode(doc, child, keyPath(key), env);
   }
@@ -149,11 +155,15 @@ final class ConfigNode {
       return out;
     }
     if (!v.isArray()) {
-      throw error(key, "expected a list but found " + describe(v), "write [a, b] or one '- item' per line");
+      throw error(
+          key, "expected a list but found " + describe(v), "write [a, b] or one '- item' per line");
     }
     for (int i = 0; i < v.size(); i++) {
       if (!v.get(i).isValueNode()) {
-        throw error(key + "[" + i + "]", "expected a plain value but found " + describe(v.get(i)), "write a plain value");
+        throw error(
+            key + "[" + i + "]",
+            "expected a plain value but found " + describe(v.get(i)),
+            "write a plain value");
       }
       out.add(substitute(key + "[" + i + "]", v.get(i).asText()));
     }
@@ -173,7 +183,11 @@ final class ConfigNode {
     for (int i = 0; i < v.size(); i++) {
       String p = keyPath(key) + "[" + i + "]";
       if (!v.get(i).isObject()) {
-        throw Errors.config(p, doc.line(p), "expected a mapping but found " + describe(v.get(i)), "write key: value pairs");
+        throw Errors.config(
+            p,
+            doc.line(p),
+            "expected a mapping but found " + describe(v.get(i)),
+            "write key: value pairs");
       }
       out.add(new ConfigNode(doc, v.get(i), p, env));
     }
@@ -200,7 +214,10 @@ final class ConfigNode {
     try {
       return Values.substituteEnv(value, env);
     } catch (IllegalArgumentException e) {
-      throw error(key, e.getMessage(), "set the environment variable before starting Floe, or give a default as ${env:NAME:-default}");
+      throw error(
+          key,
+          e.getMessage(),
+          "set the environment variable before starting Floe, or give a default as ${env:NAME:-default}");
     }
   }
 

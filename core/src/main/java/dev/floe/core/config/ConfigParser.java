@@ -27,16 +27,33 @@ public final class ConfigParser {
   /** The catalog every config has unless it defines its own {@code local}: JDBC on SQLite. */
   public static final String LOCAL_CATALOG = "local";
 
-  private static final Set<String> TOP = Set.of("kafka", "schema-registry", "warehouse", "catalogs", "tables", "workers");
-  private static final Set<String> REGISTRY = Set.of("url", "basic-auth", "bearer-token", "timeout", "retry-for");
+  private static final Set<String> TOP =
+      Set.of("kafka", "schema-registry", "warehouse", "catalogs", "tables", "workers");
+  private static final Set<String> REGISTRY =
+      Set.of("url", "basic-auth", "bearer-token", "timeout", "retry-for");
   private static final Set<String> BASIC_AUTH = Set.of("username", "password");
-  private static final Set<String> CATALOG = Set.of("type", "uri", "warehouse", "user", "password", "credential", "token", "properties");
-  private static final Set<String> TABLE = Set.of("topics", "topic-pattern", "table", "formats", "mode", "partition-by",
-      "commit", "catalog", "on-error", "target-file-size", "kafka-metadata", "table-properties");
+  private static final Set<String> CATALOG =
+      Set.of("type", "uri", "warehouse", "user", "password", "credential", "token", "properties");
+  private static final Set<String> TABLE =
+      Set.of(
+          "topics",
+          "topic-pattern",
+          "table",
+          "formats",
+          "mode",
+          "partition-by",
+          "commit",
+          "catalog",
+          "on-error",
+          "target-file-size",
+          "kafka-metadata",
+          "table-properties");
   private static final Set<String> COMMIT = Set.of("interval", "max-records", "max-bytes");
   private static final Set<String> KAFKA_METADATA = Set.of("enabled", "column");
+
   /** Floe owns these consumer settings: exactly-once depends on them. */
-  private static final Set<String> MANAGED_KAFKA = Set.of("enable.auto.commit", "key.deserializer", "value.deserializer");
+  private static final Set<String> MANAGED_KAFKA =
+      Set.of("enable.auto.commit", "key.deserializer", "value.deserializer");
 
   private final Predicate<String> isKafkaKey;
   private final Function<String, String> env;
@@ -54,20 +71,28 @@ public final class ConfigParser {
     try {
       return parse(Files.readString(file), file.toAbsolutePath().getParent());
     } catch (IOException e) {
-      throw dev.floe.core.Errors.of("Cannot read config file " + file, "check the path and its permissions", e);
+      throw dev.floe.core.Errors.of(
+          "Cannot read config file " + file, "check the path and its permissions", e);
     }
   }
 
-  /** @param baseDir directory that relative warehouse paths are resolved against */
+  /**
+   * @param baseDir directory that relative warehouse paths are resolved against
+   */
   public FloeConfig parse(String yaml, Path baseDir) {
     YamlDocument doc = YamlDocument.parse(yaml);
     if (doc.root() == null || !doc.root().isObject()) {
-      throw dev.floe.core.Errors.config("(file)", 1, "the config is empty or not a mapping", "start from the example in docs/configuration.md");
+      throw dev.floe.core.Errors.config(
+          "(file)",
+          1,
+          "the config is empty or not a mapping",
+          "start from the example in docs/configuration.md");
     }
     ConfigNode root = new ConfigNode(doc, doc.root(), "", env);
     root.rejectUnknownKeys(TOP);
     Map<String, String> kafka = kafka(root.child("kafka"));
-    RegistrySettings registry = root.has("schema-registry") ? registry(root.child("schema-registry")) : null;
+    RegistrySettings registry =
+        root.has("schema-registry") ? registry(root.child("schema-registry")) : null;
     String warehouse = warehouse(root, baseDir);
     Map<String, CatalogSettings> catalogs = catalogs(root.child("catalogs"), warehouse);
     List<TableMapping> tables = tables(root, catalogs, registry);
@@ -79,18 +104,24 @@ public final class ConfigParser {
     Map<String, String> props = new LinkedHashMap<>();
     for (String key : node.keys()) {
       if (MANAGED_KAFKA.contains(key)) {
-        throw node.error(key, "is managed by Floe (offsets live in the table commits)", "remove it");
+        throw node.error(
+            key, "is managed by Floe (offsets live in the table commits)", "remove it");
       }
       if (!isKafkaKey.test(key)) {
-        throw node.error(key, "is not a Kafka client property", "check the spelling against the Kafka consumer configs");
+        throw node.error(
+            key,
+            "is not a Kafka client property",
+            "check the spelling against the Kafka consumer configs");
       }
       props.put(key, node.string(key, null));
     }
     if (!props.containsKey("bootstrap.servers")) {
-      throw node.error("bootstrap.servers", "is required", "add kafka.bootstrap.servers: host:9092");
+      throw node.error(
+          "bootstrap.servers", "is required", "add kafka.bootstrap.servers: host:9092");
     }
     props.putIfAbsent("group.id", "floe");
-    // A new table should hold the whole topic, as Tableflow does, not only what arrives from now on.
+    // A new table should hold the whole topic, as Tableflow does, not only what arrives from now
+    // on.
     props.putIfAbsent("auto.offset.reset", "earliest");
     // Records of aborted producer transactions must never reach a table.
     props.putIfAbsent("isolation.level", "read_committed");
@@ -101,30 +132,46 @@ public final class ConfigParser {
     node.rejectUnknownKeys(REGISTRY);
     String url = node.requiredString("url", "add schema-registry.url: http://host:8081");
     if (!url.startsWith("http://") && !url.startsWith("https://")) {
-      throw node.error("url", "'" + url + "' is not an http(s) URL", "write it as http://host:8081");
+      throw node.error(
+          "url", "'" + url + "' is not an http(s) URL", "write it as http://host:8081");
     }
     String user = null;
     String password = null;
     if (node.has("basic-auth")) {
       ConfigNode auth = node.child("basic-auth");
       auth.rejectUnknownKeys(BASIC_AUTH);
-      user = auth.requiredString("username", "add username (and password, e.g. ${env:REGISTRY_PASSWORD})");
-      password = auth.requiredString("password", "add password, e.g. password: ${env:REGISTRY_PASSWORD}");
+      user =
+          auth.requiredString(
+              "username", "add username (and password, e.g. ${env:REGISTRY_PASSWORD})");
+      password =
+          auth.requiredString("password", "add password, e.g. password: ${env:REGISTRY_PASSWORD}");
     }
     String token = node.string("bearer-token", null);
     if (user != null && token != null) {
-      throw node.error("bearer-token", "both basic-auth and bearer-token are set", "keep the one your registry expects");
+      throw node.error(
+          "bearer-token",
+          "both basic-auth and bearer-token are set",
+          "keep the one your registry expects");
     }
-    return new RegistrySettings(url.replaceAll("/+$", ""), user, password, token,
-        node.duration("timeout", Duration.ofSeconds(10)), node.duration("retry-for", Duration.ofMinutes(5)));
+    return new RegistrySettings(
+        url.replaceAll("/+$", ""),
+        user,
+        password,
+        token,
+        node.duration("timeout", Duration.ofSeconds(10)),
+        node.duration("retry-for", Duration.ofMinutes(5)));
   }
 
   private String warehouse(ConfigNode root, Path baseDir) {
-    String w = root.requiredString("warehouse", "add warehouse: /var/lib/floe/warehouse (a local directory)");
+    String w =
+        root.requiredString(
+            "warehouse", "add warehouse: /var/lib/floe/warehouse (a local directory)");
     if (w.startsWith("file:")) {
       w = w.replaceFirst("^file:(//)?", "");
     } else if (w.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
-      throw root.error("warehouse", "'" + w + "': only local warehouses are supported in this version",
+      throw root.error(
+          "warehouse",
+          "'" + w + "': only local warehouses are supported in this version",
           "use a local directory or file:///path");
     }
     return baseDir.resolve(w).normalize().toString();
@@ -139,8 +186,12 @@ public final class ConfigParser {
       if (type == null) {
         throw c.error("type", "is required", "use type: jdbc or type: rest");
       }
-      String uri = c.requiredString("uri", type == CatalogSettings.Type.JDBC
-          ? "add uri: jdbc:postgresql://host/db (or jdbc:sqlite:/path/catalog.db)" : "add uri: https://host/api/catalog");
+      String uri =
+          c.requiredString(
+              "uri",
+              type == CatalogSettings.Type.JDBC
+                  ? "add uri: jdbc:postgresql://host/db (or jdbc:sqlite:/path/catalog.db)"
+                  : "add uri: https://host/api/catalog");
       Map<String, String> props = new HashMap<>(c.child("properties").stringMap());
       putIfSet(props, "jdbc.user", c.string("user", null));
       putIfSet(props, "jdbc.password", c.string("password", null));
@@ -148,18 +199,30 @@ public final class ConfigParser {
       putIfSet(props, "token", c.string("token", null));
       catalogs.put(name, new CatalogSettings(name, type, uri, c.string("warehouse", null), props));
     }
-    catalogs.putIfAbsent(LOCAL_CATALOG, new CatalogSettings(LOCAL_CATALOG, CatalogSettings.Type.JDBC,
-        "jdbc:sqlite:" + Path.of(warehouse, "floe-catalog.db"), null, Map.of()));
+    catalogs.putIfAbsent(
+        LOCAL_CATALOG,
+        new CatalogSettings(
+            LOCAL_CATALOG,
+            CatalogSettings.Type.JDBC,
+            "jdbc:sqlite:" + Path.of(warehouse, "floe-catalog.db"),
+            null,
+            Map.of()));
     return catalogs;
   }
 
-  private List<TableMapping> tables(ConfigNode root, Map<String, CatalogSettings> catalogs, RegistrySettings registry) {
+  private List<TableMapping> tables(
+      ConfigNode root, Map<String, CatalogSettings> catalogs, RegistrySettings registry) {
     List<ConfigNode> nodes = root.nodeList("tables");
     if (nodes.isEmpty()) {
-      throw root.error("tables", "no table mappings", "add at least one entry under tables: with topics and table");
+      throw root.error(
+          "tables",
+          "no table mappings",
+          "add at least one entry under tables: with topics and table");
     }
     if (registry == null) {
-      throw root.error("schema-registry", "is required: Avro topics are decoded with their registered schemas",
+      throw root.error(
+          "schema-registry",
+          "is required: Avro topics are decoded with their registered schemas",
           "add schema-registry: { url: http://host:8081 }");
     }
     List<TableMapping> mappings = new ArrayList<>();
@@ -170,8 +233,12 @@ public final class ConfigParser {
       for (String topic : m.topics()) {
         TableMapping previous = owners.putIfAbsent(m.tableFor(topic), m);
         if (previous != null && previous != m) {
-          throw nodes.get(i).error("table", "table " + m.tableFor(topic) + " is also written by " + previous.label(),
-              "give each mapping its own table");
+          throw nodes
+              .get(i)
+              .error(
+                  "table",
+                  "table " + m.tableFor(topic) + " is also written by " + previous.label(),
+                  "give each mapping its own table");
         }
       }
       mappings.add(m);
@@ -179,12 +246,17 @@ public final class ConfigParser {
     return mappings;
   }
 
-  private TableMapping mapping(int index, ConfigNode node, Map<String, CatalogSettings> catalogs, String defaultCatalog) {
+  private TableMapping mapping(
+      int index, ConfigNode node, Map<String, CatalogSettings> catalogs, String defaultCatalog) {
     node.rejectUnknownKeys(TABLE);
     List<String> topics = node.stringList("topics");
     String patternText = node.string("topic-pattern", null);
     if (topics.isEmpty() == (patternText == null)) {
-      throw node.error(null, topics.isEmpty() ? "has neither topics nor topic-pattern" : "has both topics and topic-pattern",
+      throw node.error(
+          null,
+          topics.isEmpty()
+              ? "has neither topics nor topic-pattern"
+              : "has both topics and topic-pattern",
           "set exactly one: topics: [orders] or topic-pattern: \"orders\\\\..*\"");
     }
     Pattern pattern = null;
@@ -192,16 +264,21 @@ public final class ConfigParser {
       try {
         pattern = Pattern.compile(patternText);
       } catch (PatternSyntaxException e) {
-        throw node.error("topic-pattern", "not a valid regular expression: " + e.getDescription(), "fix the expression (Java regex syntax)");
+        throw node.error(
+            "topic-pattern",
+            "not a valid regular expression: " + e.getDescription(),
+            "fix the expression (Java regex syntax)");
       }
     }
     String template = node.requiredString("table", "add table: namespace.name, e.g. raw.${topic}");
     try { // resolving with a sample name checks the template's shape even for topic patterns
       for (String topic : topics.isEmpty() ? List.of("sample") : topics) {
-        TableId.parse(template.replace("${topic}", topic.toLowerCase().replaceAll("[^a-z0-9_]", "_")));
+        TableId.parse(
+            template.replace("${topic}", topic.toLowerCase().replaceAll("[^a-z0-9_]", "_")));
       }
     } catch (IllegalArgumentException e) {
-      throw node.error("table", e.getMessage(), "write namespace.name; ${topic} is replaced by the topic name");
+      throw node.error(
+          "table", e.getMessage(), "write namespace.name; ${topic} is replaced by the topic name");
     }
     List<Format> formats = formats(node);
     List<PartitionField> partitionBy = new ArrayList<>();
@@ -210,17 +287,31 @@ public final class ConfigParser {
       try {
         partitionBy.add(PartitionField.parse(fields.get(i)));
       } catch (IllegalArgumentException e) {
-        throw node.error("partition-by[" + i + "]", e.getMessage(), "see docs/configuration.md#partition-by");
+        throw node.error(
+            "partition-by[" + i + "]", e.getMessage(), "see docs/configuration.md#partition-by");
       }
     }
     String catalog = node.string("catalog", defaultCatalog);
     if (!catalogs.containsKey(catalog)) {
-      throw node.error("catalog", "catalog '" + catalog + "' is not defined", "define it under catalogs: or use one of " + catalogs.keySet());
+      throw node.error(
+          "catalog",
+          "catalog '" + catalog + "' is not defined",
+          "define it under catalogs: or use one of " + catalogs.keySet());
     }
-    return new TableMapping(index, topics, pattern, template, formats,
-        node.enumValue("mode", Mode.class, Mode.APPEND), partitionBy, commit(node.child("commit")), catalog,
-        node.enumValue("on-error", OnError.class, OnError.STOP), node.bytes("target-file-size", 128L << 20),
-        kafkaMetadataColumn(node), node.child("table-properties").stringMap());
+    return new TableMapping(
+        index,
+        topics,
+        pattern,
+        template,
+        formats,
+        node.enumValue("mode", Mode.class, Mode.APPEND),
+        partitionBy,
+        commit(node.child("commit")),
+        catalog,
+        node.enumValue("on-error", OnError.class, OnError.STOP),
+        node.bytes("target-file-size", 128L << 20),
+        kafkaMetadataColumn(node),
+        node.child("table-properties").stringMap());
   }
 
   private static List<Format> formats(ConfigNode node) {
@@ -228,8 +319,16 @@ public final class ConfigParser {
     List<Format> formats = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       String name = names.get(i);
-      Format f = java.util.Arrays.stream(Format.values()).filter(v -> Values.configName(v).equals(name)).findFirst()
-          .orElseThrow(() -> node.error("formats", "'" + name + "' is not a supported format", "use: " + Values.configNames(Format.class)));
+      Format f =
+          java.util.Arrays.stream(Format.values())
+              .filter(v -> Values.configName(v).equals(name))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      node.error(
+                          "formats",
+                          "'" + name + "' is not a supported format",
+                          "use: " + Values.configNames(Format.class)));
       if (formats.contains(f)) {
         throw node.error("formats", "'" + name + "' is listed twice", "list each format once");
       }
@@ -241,7 +340,9 @@ public final class ConfigParser {
   private static CommitPolicy commit(ConfigNode node) {
     node.rejectUnknownKeys(COMMIT);
     CommitPolicy d = CommitPolicy.DEFAULT;
-    return new CommitPolicy(node.duration("interval", d.interval()), node.longValue("max-records", d.maxRecords(), 1),
+    return new CommitPolicy(
+        node.duration("interval", d.interval()),
+        node.longValue("max-records", d.maxRecords(), 1),
         node.bytes("max-bytes", d.maxBytes()));
   }
 
@@ -253,11 +354,17 @@ public final class ConfigParser {
     m.rejectUnknownKeys(KAFKA_METADATA);
     String enabled = m.string("enabled", "true");
     if (!enabled.equals("true") && !enabled.equals("false")) {
-      throw m.error("enabled", "'" + enabled + "' is not true or false", "write enabled: true or enabled: false");
+      throw m.error(
+          "enabled",
+          "'" + enabled + "' is not true or false",
+          "write enabled: true or enabled: false");
     }
     String column = m.string("column", "_kafka");
     if (!column.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-      throw m.error("column", "'" + column + "' is not a valid column name", "use letters, digits and underscores");
+      throw m.error(
+          "column",
+          "'" + column + "' is not a valid column name",
+          "use letters, digits and underscores");
     }
     return enabled.equals("true") ? column : null;
   }
@@ -275,5 +382,4 @@ public final class ConfigParser {
       props.put(key, value);
     }
   }
-
 }

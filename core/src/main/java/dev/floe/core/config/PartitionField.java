@@ -21,13 +21,16 @@ public record PartitionField(Transform transform, String column, int parameter) 
     TRUNCATE
   }
 
-  private static final Pattern COLUMN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
-  private static final Pattern FUNCTION = Pattern.compile("(\\w+)\\s*(?:\\[\\s*(\\d+)\\s*])?\\s*\\(\\s*([^)]*?)\\s*\\)");
+  private static final Pattern COLUMN =
+      Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
+  private static final Pattern FUNCTION =
+      Pattern.compile("(\\w+)\\s*(?:\\[\\s*(\\d+)\\s*])?\\s*\\(\\s*([^)]*?)\\s*\\)");
 
   public PartitionField {
     boolean parameterized = transform == Transform.BUCKET || transform == Transform.TRUNCATE;
     if (parameterized && parameter <= 0) {
-      throw new IllegalArgumentException(transform.name().toLowerCase(Locale.ROOT) + " needs a positive width");
+      throw new IllegalArgumentException(
+          transform.name().toLowerCase(Locale.ROOT) + " needs a positive width");
     }
   }
 
@@ -45,7 +48,8 @@ public record PartitionField(Transform transform, String column, int parameter) 
     try {
       transform = Transform.valueOf(m.group(1).toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown transform '" + m.group(1) + "' in '" + text + "'. " + usage(text));
+      throw new IllegalArgumentException(
+          "unknown transform '" + m.group(1) + "' in '" + text + "'. " + usage(text));
     }
     String args = m.group(3);
     String width = m.group(2);
@@ -62,7 +66,9 @@ public record PartitionField(Transform transform, String column, int parameter) 
   }
 
   private static String usage(String text) {
-    return "cannot read partition field '" + text + "'; write a column name or one of identity(col), year(col),"
+    return "cannot read partition field '"
+        + text
+        + "'; write a column name or one of identity(col), year(col),"
         + " month(col), day(col), hour(col), bucket[N](col), truncate[W](col)";
   }
 

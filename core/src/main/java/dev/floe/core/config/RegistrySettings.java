@@ -11,10 +11,19 @@ import java.time.Duration;
  * @param retryFor how long to keep retrying an unreachable registry before the pipeline stops
  */
 public record RegistrySettings(
-    String url, String username, String password, String bearerToken, Duration timeout, Duration retryFor) {
+    String url,
+    String username,
+    String password,
+    String bearerToken,
+    Duration timeout,
+    Duration retryFor) {
 
   @Override
   public String toString() { // never print secrets
-    return "RegistrySettings[url=" + url + ", auth=" + (username != null ? "basic" : bearerToken != null ? "bearer" : "none") + "]";
+    return "RegistrySettings[url="
+        + url
+        + ", auth="
+        + (username != null ? "basic" : bearerToken != null ? "bearer" : "none")
+        + "]";
   }
 }

@@ -55,8 +55,8 @@ public record TableMapping(
 
   /**
    * The table for a topic. {@code ${topic}} becomes the topic name lower-cased with every character
-   * that is not a letter, digit or underscore replaced by '_' ({@code web.clicks-v2} →
-   * {@code web_clicks_v2}), because catalogs accept only such names.
+   * that is not a letter, digit or underscore replaced by '_' ({@code web.clicks-v2} → {@code
+   * web_clicks_v2}), because catalogs accept only such names.
    */
   public TableId tableFor(String topic) {
     String safe = topic.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");

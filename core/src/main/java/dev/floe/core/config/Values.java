@@ -11,8 +11,10 @@ import java.util.stream.Collectors;
 /** Parsing of the value syntaxes config files use: durations, sizes, {@code ${env:...}}. */
 final class Values {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
-  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB|KiB|MiB|GiB)?", Pattern.CASE_INSENSITIVE);
-  private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+  private static final Pattern SIZE =
+      Pattern.compile("(\\d+)\\s*(B|KB|MB|GB|KiB|MiB|GiB)?", Pattern.CASE_INSENSITIVE);
+  private static final Pattern ENV =
+      Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
   private Values() {}
 
@@ -22,13 +24,14 @@ final class Values {
       throw new IllegalArgumentException("'" + text + "' is not a duration");
     }
     long n = Long.parseLong(m.group(1));
-    Duration d = switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
+    Duration d =
+        switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        };
     if (d.isZero()) {
       throw new IllegalArgumentException("'" + text + "' must be longer than zero");
     }
@@ -43,22 +46,25 @@ final class Values {
     }
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(Locale.ROOT);
-    long factor = switch (unit) {
-      case "KB" -> 1_000L;
-      case "MB" -> 1_000_000L;
-      case "GB" -> 1_000_000_000L;
-      case "KIB" -> 1L << 10;
-      case "MIB" -> 1L << 20;
-      case "GIB" -> 1L << 30;
-      default -> 1L;
-    };
+    long factor =
+        switch (unit) {
+          case "KB" -> 1_000L;
+          case "MB" -> 1_000_000L;
+          case "GB" -> 1_000_000_000L;
+          case "KIB" -> 1L << 10;
+          case "MIB" -> 1L << 20;
+          case "GIB" -> 1L << 30;
+          default -> 1L;
+        };
     if (n <= 0) {
       throw new IllegalArgumentException("'" + text + "' must be larger than zero");
     }
     return Math.multiplyExact(n, factor);
   }
 
-  /** Replaces {@code ${env:NAME}} and {@code ${env:NAME:-default}}; a missing variable is an error. */
+  /**
+   * Replaces {@code ${env:NAME}} and {@code ${env:NAME:-default}}; a missing variable is an error.
+   */
   static String substituteEnv(String value, Function<String, String> env) {
     if (value == null || !value.contains("${env:")) {
       return value;
@@ -84,6 +90,8 @@ final class Values {
   }
 
   static String configNames(Class<? extends Enum<?>> type) {
-    return Arrays.stream(type.getEnumConstants()).map(Values::configName).collect(Collectors.joining(", "));
+    return Arrays.stream(type.getEnumConstants())
+        .map(Values::configName)
+        .collect(Collectors.joining(", "));
   }
 }

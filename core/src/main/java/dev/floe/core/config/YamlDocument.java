@@ -32,9 +32,15 @@ final class YamlDocument {
       JsonNode root = new ObjectMapper(YAML).readTree(text);
       return new YamlDocument(root, lineIndex(text));
     } catch (IOException e) {
-      int line = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe && jpe.getLocation() != null
-          ? jpe.getLocation().getLineNr() : 0;
-      throw Errors.config("(file)", line, "not valid YAML: " + firstLine(e.getMessage()),
+      int line =
+          e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
+                  && jpe.getLocation() != null
+              ? jpe.getLocation().getLineNr()
+              : 0;
+      throw Errors.config(
+          "(file)",
+          line,
+          "not valid YAML: " + firstLine(e.getMessage()),
           "check indentation and quoting near that line");
     }
   }

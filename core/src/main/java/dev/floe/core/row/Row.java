@@ -3,8 +3,8 @@ package dev.floe.core.row;
 import java.util.Arrays;
 
 /**
- * Values of a {@link Type.Struct}, by position. Rows are built once by a decoder and then only read;
- * the array is not copied, so that the per-record hot path allocates one object per struct.
+ * Values of a {@link Type.Struct}, by position. Rows are built once by a decoder and then only
+ * read; the array is not copied, so that the per-record hot path allocates one object per struct.
  */
 public final class Row {
   private final Object[] values;

@@ -22,7 +22,8 @@ import java.util.List;
  *   <tr><td>{@link MapType}</td><td>java.util.Map</td></tr>
  * </table>
  */
-public sealed interface Type permits Type.Primitive, Type.Decimal, Type.Fixed, Type.Struct, Type.ListType, Type.MapType {
+public sealed interface Type
+    permits Type.Primitive, Type.Decimal, Type.Fixed, Type.Struct, Type.ListType, Type.MapType {
 
   enum Primitive implements Type {
     BOOLEAN,
@@ -46,7 +47,11 @@ public sealed interface Type permits Type.Primitive, Type.Decimal, Type.Fixed, T
     public Decimal {
       if (precision < 1 || precision > 38 || scale < 0 || scale > precision) {
         throw new IllegalArgumentException(
-            "decimal(" + precision + "," + scale + ") is out of range: precision 1..38, scale 0..precision");
+            "decimal("
+                + precision
+                + ","
+                + scale
+                + ") is out of range: precision 1..38, scale 0..precision");
       }
     }
   }

@@ -13,7 +13,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ConfigParserTest {
-  private static final Set<String> KAFKA_KEYS = Set.of("bootstrap.servers", "group.id", "auto.offset.reset", "max.poll.records");
+  private static final Set<String> KAFKA_KEYS =
+      Set.of("bootstrap.servers", "group.id", "auto.offset.reset", "max.poll.records");
   private static final Path BASE = Path.of("/srv/floe");
 
   private static FloeConfig parse(String yaml) {
@@ -24,7 +25,8 @@ class ConfigParserTest {
     return new ConfigParser(KAFKA_KEYS::contains, env::get).parse(yaml, BASE);
   }
 
-  private static final String MINIMAL = """
+  private static final String MINIMAL =
+      """
       kafka:
         bootstrap.servers: localhost:9092
       schema-registry: { url: http://localhost:8081 }
@@ -39,10 +41,13 @@ class ConfigParserTest {
     FloeConfig config = parse(MINIMAL);
 
     assertThat(config.groupId()).isEqualTo("floe");
-    assertThat(config.kafka()).containsEntry("auto.offset.reset", "earliest").containsEntry("isolation.level", "read_committed");
+    assertThat(config.kafka())
+        .containsEntry("auto.offset.reset", "earliest")
+        .containsEntry("isolation.level", "read_committed");
     assertThat(config.warehouse()).isEqualTo("/srv/floe/warehouse");
     assertThat(config.catalogs()).containsOnlyKeys("local");
-    assertThat(config.catalog("local").orElseThrow().uri()).isEqualTo("jdbc:sqlite:/srv/floe/warehouse/floe-catalog.db");
+    assertThat(config.catalog("local").orElseThrow().uri())
+        .isEqualTo("jdbc:sqlite:/srv/floe/warehouse/floe-catalog.db");
     TableMapping m = config.tables().get(0);
     assertThat(m.tableFor("orders")).isEqualTo(TableId.parse("sales.orders"));
     assertThat(m.formats()).containsExactly(TableMapping.Format.ICEBERG);
@@ -57,7 +62,9 @@ class ConfigParserTest {
 
   @Test
   void fullConfigIsReadIntoRecords() {
-    FloeConfig config = parse("""
+    FloeConfig config =
+        parse(
+            """
         kafka:
           bootstrap.servers: ${env:BROKERS}
           group.id: floe-prod
@@ -77,30 +84,36 @@ class ConfigParserTest {
             target-file-size: 256MB
             kafka-metadata: { column: kafka_meta }
             table-properties: { write.metadata.delete-after-commit.enabled: "true" }
-        """, Map.of("BROKERS", "b1:9092,b2:9092", "REG_PASS", "s3cret"));
+        """,
+            Map.of("BROKERS", "b1:9092,b2:9092", "REG_PASS", "s3cret"));
 
-    assertThat(config.kafka()).containsEntry("bootstrap.servers", "b1:9092,b2:9092").containsEntry("group.id", "floe-prod");
+    assertThat(config.kafka())
+        .containsEntry("bootstrap.servers", "b1:9092,b2:9092")
+        .containsEntry("group.id", "floe-prod");
     assertThat(config.schemaRegistry().url()).isEqualTo("https://registry:8081");
     assertThat(config.schemaRegistry().password()).isEqualTo("s3cret");
     assertThat(config.schemaRegistry().toString()).doesNotContain("s3cret");
     assertThat(config.schemaRegistry().timeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.warehouse()).isEqualTo("/var/lib/floe");
     assertThat(config.workers()).isEqualTo(2);
-    assertThat(config.catalog("lake").orElseThrow().properties()).containsEntry("credential", "id:none");
+    assertThat(config.catalog("lake").orElseThrow().properties())
+        .containsEntry("credential", "id:none");
     TableMapping m = config.tables().get(0);
     assertThat(m.catalog()).as("the only defined catalog is the default").isEqualTo("lake");
     assertThat(m.matches("web.clicks")).isTrue();
     assertThat(m.matches("orders")).isFalse();
     assertThat(m.tableFor("web.Clicks-v2")).isEqualTo(TableId.parse("raw.web_clicks_v2"));
-    assertThat(m.partitionBy()).containsExactly(
-        new PartitionField(Transform.DAY, "event_ts", 0),
-        new PartitionField(Transform.BUCKET, "user_id", 16),
-        new PartitionField(Transform.TRUNCATE, "country", 4),
-        new PartitionField(Transform.IDENTITY, "ctx.os", 0));
+    assertThat(m.partitionBy())
+        .containsExactly(
+            new PartitionField(Transform.DAY, "event_ts", 0),
+            new PartitionField(Transform.BUCKET, "user_id", 16),
+            new PartitionField(Transform.TRUNCATE, "country", 4),
+            new PartitionField(Transform.IDENTITY, "ctx.os", 0));
     assertThat(m.commit()).isEqualTo(new CommitPolicy(Duration.ofMinutes(2), 50_000, 64L << 20));
     assertThat(m.targetFileSizeBytes()).isEqualTo(256_000_000L);
     assertThat(m.kafkaMetadataColumn()).isEqualTo("kafka_meta");
-    assertThat(m.tableProperties()).containsEntry("write.metadata.delete-after-commit.enabled", "true");
+    assertThat(m.tableProperties())
+        .containsEntry("write.metadata.delete-after-commit.enabled", "true");
   }
 
   @Test
@@ -122,9 +135,11 @@ class ConfigParserTest {
         .hasMessageContaining("tables[0].partition-by[0]")
         .hasMessageContaining("unknown transform 'weekday'");
     assertThatThrownBy(() -> parse(MINIMAL + "    mode: merge\n"))
-        .hasMessageContaining("'merge' is not a valid value").hasMessageContaining("append");
+        .hasMessageContaining("'merge' is not a valid value")
+        .hasMessageContaining("append");
     assertThatThrownBy(() -> parse(MINIMAL.replace("sales.orders", "orders")))
-        .hasMessageContaining("line 7, 'tables[0].table'").hasMessageContaining("no namespace");
+        .hasMessageContaining("line 7, 'tables[0].table'")
+        .hasMessageContaining("no namespace");
   }
 
   @Test
@@ -152,24 +167,33 @@ class ConfigParserTest {
   @Test
   void missingEnvironmentVariableIsAnError() {
     assertThatThrownBy(() -> parse(MINIMAL.replace("localhost:9092", "${env:NOPE}")))
-        .hasMessageContaining("kafka.bootstrap.servers").hasMessageContaining("NOPE is not set");
+        .hasMessageContaining("kafka.bootstrap.servers")
+        .hasMessageContaining("NOPE is not set");
   }
 
   @Test
   void twoMappingsIntoOneTableFail() {
-    assertThatThrownBy(() -> parse(MINIMAL + "  - topics: [orders2]\n    table: sales.orders\n  - topics: [orders]\n    table: sales.orders\n"))
-        .hasMessageContaining("line 9, 'tables[1].table'").hasMessageContaining("also written by tables[0]");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    MINIMAL
+                        + "  - topics: [orders2]\n    table: sales.orders\n  - topics: [orders]\n    table: sales.orders\n"))
+        .hasMessageContaining("line 9, 'tables[1].table'")
+        .hasMessageContaining("also written by tables[0]");
   }
 
   @Test
   void remoteWarehouseIsNotYetSupported() {
-    assertThatThrownBy(() -> parse(MINIMAL.replace("warehouse: warehouse", "warehouse: s3://lake/wh")))
-        .hasMessageContaining("'warehouse'").hasMessageContaining("only local warehouses");
+    assertThatThrownBy(
+            () -> parse(MINIMAL.replace("warehouse: warehouse", "warehouse: s3://lake/wh")))
+        .hasMessageContaining("'warehouse'")
+        .hasMessageContaining("only local warehouses");
   }
 
   @Test
   void invalidYamlPointsAtLine() {
     assertThatThrownBy(() -> parse("kafka:\n  a: [1,\n tables: x\n"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("not valid YAML");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("not valid YAML");
   }
 }

@@ -12,10 +12,11 @@ import org.apache.iceberg.io.LocationProvider;
 /**
  * Table operations that refuse to commit on any base but the snapshot the caller read its offsets
  * from. Iceberg retries a failed commit on a fresh base with the same summary properties; after a
- * concurrent commit that summary would hold stale offsets (regressing the other writer's partitions).
- * This turns that retry into a {@link BaseMovedException}, which Iceberg does not retry, so that the
- * caller re-reads the offsets and builds the summary again. It catches every concurrent commit,
- * including ones that add no files, because it compares snapshot ids rather than files.
+ * concurrent commit that summary would hold stale offsets (regressing the other writer's
+ * partitions). This turns that retry into a {@link BaseMovedException}, which Iceberg does not
+ * retry, so that the caller re-reads the offsets and builds the summary again. It catches every
+ * concurrent commit, including ones that add no files, because it compares snapshot ids rather than
+ * files.
  */
 final class GuardedOperations implements TableOperations {
   private final TableOperations delegate;
@@ -89,7 +90,10 @@ final class GuardedOperations implements TableOperations {
     return delegate.requireStrictCleanup();
   }
 
-  /** Another commit landed after the offsets were read. A ValidationException: Iceberg neither retries it nor leaks manifests. */
+  /**
+   * Another commit landed after the offsets were read. A ValidationException: Iceberg neither
+   * retries it nor leaks manifests.
+   */
   static final class BaseMovedException extends ValidationException {
     BaseMovedException(Long expected, Long actual) {
       super("Table moved from snapshot %s to %s while committing", expected, actual);

@@ -18,6 +18,7 @@ import org.apache.iceberg.rest.RESTCatalog;
 public final class IcebergCatalogs implements AutoCloseable {
   /** SQLite waits this long for another process's write lock instead of failing at once. */
   static final int SQLITE_BUSY_TIMEOUT_MS = 60_000;
+
   private static final int INIT_ATTEMPTS = 5;
 
   private final Map<String, CatalogSettings> settings;
@@ -30,8 +31,8 @@ public final class IcebergCatalogs implements AutoCloseable {
   }
 
   /**
-   * Opens the catalog named {@code catalogName} as Floe configures it (FileIO, SQLite settings). The
-   * caller owns the instance and closes it ({@code ((AutoCloseable) catalog).close()}).
+   * Opens the catalog named {@code catalogName} as Floe configures it (FileIO, SQLite settings).
+   * The caller owns the instance and closes it ({@code ((AutoCloseable) catalog).close()}).
    */
   public static Catalog load(FloeConfig config, String catalogName) {
     return open(settingsOf(config.catalogs(), catalogName), config.warehouse());
@@ -50,7 +51,8 @@ public final class IcebergCatalogs implements AutoCloseable {
           closeable.close();
         } catch (Exception e) {
           // closing releases connections only; nothing to recover
-          org.slf4j.LoggerFactory.getLogger(IcebergCatalogs.class).warn("Closing catalog {} failed", catalog.name(), e);
+          org.slf4j.LoggerFactory.getLogger(IcebergCatalogs.class)
+              .warn("Closing catalog {} failed", catalog.name(), e);
         }
       }
     }
@@ -67,22 +69,28 @@ public final class IcebergCatalogs implements AutoCloseable {
   private static Catalog jdbc(CatalogSettings s, String floeWarehouse) {
     Map<String, String> props = new HashMap<>();
     props.put(CatalogProperties.URI, s.uri());
-    props.put(CatalogProperties.WAREHOUSE_LOCATION, s.warehouse() != null ? s.warehouse() : floeWarehouse);
+    props.put(
+        CatalogProperties.WAREHOUSE_LOCATION,
+        s.warehouse() != null ? s.warehouse() : floeWarehouse);
     // V1 adds the column that tells tables from views, so that views work in the same catalog
     props.put(JdbcCatalog.PROPERTY_PREFIX + "schema-version", "V1");
     if (s.uri().startsWith("jdbc:sqlite:")) {
-      // Several processes share the file: writers wait for the lock instead of failing, and WAL lets
+      // Several processes share the file: writers wait for the lock instead of failing, and WAL
+      // lets
       // readers go on while one writes. Both survive kill -9 (the WAL is replayed at next open).
-      props.put(JdbcCatalog.PROPERTY_PREFIX + "busy_timeout", String.valueOf(SQLITE_BUSY_TIMEOUT_MS));
+      props.put(
+          JdbcCatalog.PROPERTY_PREFIX + "busy_timeout", String.valueOf(SQLITE_BUSY_TIMEOUT_MS));
       props.put(JdbcCatalog.PROPERTY_PREFIX + "journal_mode", "WAL");
       createParentDirectory(s);
     }
     props.putAll(s.properties());
     boolean customIo = props.containsKey(CatalogProperties.FILE_IO_IMPL);
     // Processes that open a new database at the same time race to create and migrate the catalog
-    // tables ("duplicate column name: iceberg_type"); the loser finds the work done on a second try.
+    // tables ("duplicate column name: iceberg_type"); the loser finds the work done on a second
+    // try.
     for (int attempt = 1; ; attempt++) {
-      JdbcCatalog catalog = customIo ? new JdbcCatalog() : new JdbcCatalog(p -> localFileIo(p), null, true);
+      JdbcCatalog catalog =
+          customIo ? new JdbcCatalog() : new JdbcCatalog(p -> localFileIo(p), null, true);
       try {
         return initialize(catalog, s, props);
       } catch (RuntimeException e) {
@@ -129,8 +137,16 @@ public final class IcebergCatalogs implements AutoCloseable {
       catalog.initialize(s.name(), props);
       return catalog;
     } catch (RuntimeException e) {
-      throw Errors.of("Cannot open Iceberg catalog '" + s.name() + "' (" + s.type().name().toLowerCase() + " at "
-          + s.uri() + ")", "check the catalog's uri and credentials under catalogs." + s.name(), e);
+      throw Errors.of(
+          "Cannot open Iceberg catalog '"
+              + s.name()
+              + "' ("
+              + s.type().name().toLowerCase()
+              + " at "
+              + s.uri()
+              + ")",
+          "check the catalog's uri and credentials under catalogs." + s.name(),
+          e);
     }
   }
 
@@ -143,20 +159,27 @@ public final class IcebergCatalogs implements AutoCloseable {
   private static void createParentDirectory(CatalogSettings s) {
     String file = s.uri().substring("jdbc:sqlite:".length());
     int query = file.indexOf('?');
-    java.nio.file.Path parent = java.nio.file.Path.of(query < 0 ? file : file.substring(0, query)).toAbsolutePath().getParent();
+    java.nio.file.Path parent =
+        java.nio.file.Path.of(query < 0 ? file : file.substring(0, query))
+            .toAbsolutePath()
+            .getParent();
     try {
       java.nio.file.Files.createDirectories(parent);
     } catch (java.io.IOException e) {
-      throw Errors.of("Cannot create the directory " + parent + " of catalog '" + s.name() + "'",
-          "make the warehouse directory writable by Floe", e);
+      throw Errors.of(
+          "Cannot create the directory " + parent + " of catalog '" + s.name() + "'",
+          "make the warehouse directory writable by Floe",
+          e);
     }
   }
 
   private static CatalogSettings settingsOf(Map<String, CatalogSettings> catalogs, String name) {
     CatalogSettings s = catalogs.get(name);
     if (s == null) {
-      throw Errors.of("Catalog '" + name + "' is not configured", "define it under catalogs: or use one of "
-          + catalogs.keySet(), null);
+      throw Errors.of(
+          "Catalog '" + name + "' is not configured",
+          "define it under catalogs: or use one of " + catalogs.keySet(),
+          null);
     }
     return s;
   }

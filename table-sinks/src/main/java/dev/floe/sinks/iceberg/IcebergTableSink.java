@@ -31,7 +31,8 @@ public final class IcebergTableSink implements TableSink {
    * @param warehouse local directory for the data of catalogs that set no warehouse of their own
    */
   public IcebergTableSink(Map<String, CatalogSettings> catalogs, String warehouse) {
-    // Iceberg's worker pool registers a JVM shutdown hook when first used; created during shutdown it
+    // Iceberg's worker pool registers a JVM shutdown hook when first used; created during shutdown
+    // it
     // fails ("Shutdown in progress"), so create it now rather than in a final commit.
     org.apache.iceberg.util.ThreadPools.getWorkerPool();
     this.catalogs = new IcebergCatalogs(catalogs, warehouse);
@@ -46,12 +47,15 @@ public final class IcebergTableSink implements TableSink {
   @Override
   public PartitionOffsets committedOffsets(TableSpec table, String group) {
     Table t = tables.load(table);
-    return t == null ? PartitionOffsets.empty() : SnapshotOffsets.read(t, t.currentSnapshot(), group);
+    return t == null
+        ? PartitionOffsets.empty()
+        : SnapshotOffsets.read(t, t.currentSnapshot(), group);
   }
 
   @Override
   public WriteBatch newBatch(TableSpec table) {
-    ReentrantLock lock = commitLocks.computeIfAbsent(table.catalog() + ":" + table.id(), k -> new ReentrantLock());
+    ReentrantLock lock =
+        commitLocks.computeIfAbsent(table.catalog() + ":" + table.id(), k -> new ReentrantLock());
     return new IcebergWriteBatch(table, tables, lock);
   }
 
@@ -59,5 +63,4 @@ public final class IcebergTableSink implements TableSink {
   public void close() {
     catalogs.close();
   }
-
 }

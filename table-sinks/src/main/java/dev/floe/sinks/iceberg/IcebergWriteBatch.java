@@ -18,11 +18,19 @@ import org.apache.iceberg.Table;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Rows of one table on their way into Parquet files, committed with their offsets by {@link OffsetCommit}. */
+/**
+ * Rows of one table on their way into Parquet files, committed with their offsets by {@link
+ * OffsetCommit}.
+ */
 final class IcebergWriteBatch implements WriteBatch {
   private static final Logger LOG = LoggerFactory.getLogger(IcebergWriteBatch.class);
 
-  private enum State { OPEN, FAILED, CLOSED, COMMITTED }
+  private enum State {
+    OPEN,
+    FAILED,
+    CLOSED,
+    COMMITTED
+  }
 
   private final TableSpec spec;
   private final Tables tables;
@@ -52,9 +60,11 @@ final class IcebergWriteBatch implements WriteBatch {
     } catch (RuntimeException e) {
       // a row that fails half-way leaves its file's columns uneven: the batch cannot go on
       state = State.FAILED;
-      throw Errors.of("Cannot write a row to table " + spec.id() + " (row " + records + " of the batch): "
-          + e, "check that the row's values have the Java types of its schema (see dev.floe.core.row.Type);"
-          + " the batch is aborted and retried from the table's offsets", e);
+      throw Errors.of(
+          "Cannot write a row to table " + spec.id() + " (row " + records + " of the batch): " + e,
+          "check that the row's values have the Java types of its schema (see dev.floe.core.row.Type);"
+              + " the batch is aborted and retried from the table's offsets",
+          e);
     }
     records++;
   }
@@ -81,7 +91,8 @@ final class IcebergWriteBatch implements WriteBatch {
     if (table == null) { // nothing was written and there is no table to hold offsets: nothing to do
       return result(-1, dataFiles, start);
     }
-    OffsetCommit commit = new OffsetCommit(spec.id(), table, dataFiles, group, expected, next, commitId);
+    OffsetCommit commit =
+        new OffsetCommit(spec.id(), table, dataFiles, group, expected, next, commitId);
     commitLock.lock();
     try {
       long snapshotId = commit.run();
@@ -114,7 +125,10 @@ final class IcebergWriteBatch implements WriteBatch {
     deleteFiles("aborted");
   }
 
-  /** The view that presents rows of {@code schema} as the table's struct; opens the table at the first row. */
+  /**
+   * The view that presents rows of {@code schema} as the table's struct; opens the table at the
+   * first row.
+   */
   private RowStruct view(Type.Struct schema) {
     if (schema == lastSchema) { // consecutive rows nearly always share one schema instance
       return lastView;
@@ -123,7 +137,9 @@ final class IcebergWriteBatch implements WriteBatch {
       table = tables.loadOrCreate(spec, schema);
       files = new PartitionedFiles(table, commitId, spec.targetFileSizeBytes());
     }
-    RowStruct view = views.computeIfAbsent(schema, s -> new RowStruct(RowLayout.of(spec.id(), table.schema().asStruct(), s)));
+    RowStruct view =
+        views.computeIfAbsent(
+            schema, s -> new RowStruct(RowLayout.of(spec.id(), table.schema().asStruct(), s)));
     lastSchema = schema;
     lastView = view;
     return view;
@@ -132,8 +148,13 @@ final class IcebergWriteBatch implements WriteBatch {
   private void deleteFiles(String why) {
     if (files == null || keepFiles) {
       if (keepFiles && files != null) {
-        LOG.warn("Batch {} of table {} {} after a commit with an unknown outcome; keeping its files {}"
-            + " (orphan-file removal cleans them if they are not in the table)", commitId, spec.id(), why, files.locations());
+        LOG.warn(
+            "Batch {} of table {} {} after a commit with an unknown outcome; keeping its files {}"
+                + " (orphan-file removal cleans them if they are not in the table)",
+            commitId,
+            spec.id(),
+            why,
+            files.locations());
       }
       return;
     }
@@ -141,7 +162,13 @@ final class IcebergWriteBatch implements WriteBatch {
       try {
         table.io().deleteFile(location);
       } catch (RuntimeException e) {
-        LOG.warn("Cannot delete file {} of {} batch {} of table {}", location, why, commitId, spec.id(), e);
+        LOG.warn(
+            "Cannot delete file {} of {} batch {} of table {}",
+            location,
+            why,
+            commitId,
+            spec.id(),
+            e);
       }
     }
     files.locations().clear();
@@ -154,14 +181,25 @@ final class IcebergWriteBatch implements WriteBatch {
       bytes += f.fileSizeInBytes();
       rows += f.recordCount();
     }
-    return new CommitResult(spec.id(), "iceberg", snapshotId, dataFiles.size(), rows, bytes,
+    return new CommitResult(
+        spec.id(),
+        "iceberg",
+        snapshotId,
+        dataFiles.size(),
+        rows,
+        bytes,
         (System.nanoTime() - start) / 1_000_000);
   }
 
   private void requireOpen() {
     if (state != State.OPEN) {
-      throw new IllegalStateException("Batch of table " + spec.id() + " is " + (state == State.FAILED
-          ? "failed: abort it" : "committed or aborted: start a new one"));
+      throw new IllegalStateException(
+          "Batch of table "
+              + spec.id()
+              + " is "
+              + (state == State.FAILED
+                  ? "failed: abort it"
+                  : "committed or aborted: start a new one"));
     }
   }
 }

@@ -133,7 +133,8 @@ public final class LocalFileIO implements FileIO, SupportsPrefixOperations {
       }
     }
 
-    private static StandardOpenOption[] with(StandardOpenOption[] options, StandardOpenOption extra) {
+    private static StandardOpenOption[] with(
+        StandardOpenOption[] options, StandardOpenOption extra) {
       StandardOpenOption[] all = java.util.Arrays.copyOf(options, options.length + 1);
       all[options.length] = extra;
       return all;

@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * A retry after an unknown outcome cannot duplicate the batch: both attempts are compare-and-swap
- * commits in the catalog, the earlier on a base that is an ancestor of (or equal to) the later one's,
- * so at most one of them can land, and step 2 finds it if it did.
+ * commits in the catalog, the earlier on a base that is an ancestor of (or equal to) the later
+ * one's, so at most one of them can land, and step 2 finds it if it did.
  */
 final class OffsetCommit {
   private static final Logger LOG = LoggerFactory.getLogger(OffsetCommit.class);
@@ -53,8 +53,14 @@ final class OffsetCommit {
   private boolean uncertain;
   private Long uncertainSince; // base snapshot of the first attempt whose outcome is unknown
 
-  OffsetCommit(TableId id, Table table, List<DataFile> files, String group, PartitionOffsets expected,
-      PartitionOffsets next, String commitId) {
+  OffsetCommit(
+      TableId id,
+      Table table,
+      List<DataFile> files,
+      String group,
+      PartitionOffsets expected,
+      PartitionOffsets next,
+      String commitId) {
     this.id = id;
     this.table = table;
     this.files = files;
@@ -89,7 +95,8 @@ final class OffsetCommit {
         continue;
       }
       fence(base);
-      GuardedOperations ops = new GuardedOperations(((HasTableOperations) table).operations(), base);
+      GuardedOperations ops =
+          new GuardedOperations(((HasTableOperations) table).operations(), base);
       try {
         AppendFiles append = new BaseTable(ops, table.name()).newAppend();
         files.forEach(append::appendFile);
@@ -99,8 +106,13 @@ final class OffsetCommit {
       } catch (GuardedOperations.BaseMovedException | CommitFailedException e) {
         LOG.debug("Table {} moved during commit {}; retrying", id, commitId, e);
         last = e;
-      } catch (RuntimeException e) { // CommitStateUnknownException, or a failure whose effect is unknown
-        LOG.warn("Commit {} to table {} has an unknown outcome; checking the table before retrying", commitId, id, e);
+      } catch (
+          RuntimeException e) { // CommitStateUnknownException, or a failure whose effect is unknown
+        LOG.warn(
+            "Commit {} to table {} has an unknown outcome; checking the table before retrying",
+            commitId,
+            id,
+            e);
         if (!uncertain) {
           uncertain = true;
           uncertainSince = base == null ? null : base.snapshotId();
@@ -108,8 +120,10 @@ final class OffsetCommit {
         last = e;
       }
     }
-    throw Errors.of("Cannot commit to table " + id + " after " + MAX_ATTEMPTS + " attempts",
-        "check that the catalog is reachable; Floe retries the batch from the table's offsets", last);
+    throw Errors.of(
+        "Cannot commit to table " + id + " after " + MAX_ATTEMPTS + " attempts",
+        "check that the catalog is reachable; Floe retries the batch from the table's offsets",
+        last);
   }
 
   private void fence(Snapshot base) {
@@ -123,9 +137,13 @@ final class OffsetCommit {
     }
   }
 
-  /** This commit's snapshot among {@code head} and its ancestors down to the first uncertain base. */
+  /**
+   * This commit's snapshot among {@code head} and its ancestors down to the first uncertain base.
+   */
   private Snapshot find(Snapshot head) {
-    for (Snapshot s = head; s != null; s = s.parentId() == null ? null : table.snapshot(s.parentId())) {
+    for (Snapshot s = head;
+        s != null;
+        s = s.parentId() == null ? null : table.snapshot(s.parentId())) {
       if (uncertainSince != null && s.snapshotId() == uncertainSince) {
         return null;
       }
@@ -139,7 +157,9 @@ final class OffsetCommit {
   private void backoff(int attempt) {
     long max = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS << Math.min(attempt - 2, 10));
     try {
-      Thread.sleep(max / 2 + ThreadLocalRandom.current().nextLong(max / 2 + 1)); // jitter de-synchronizes rivals
+      Thread.sleep(
+          max / 2
+              + ThreadLocalRandom.current().nextLong(max / 2 + 1)); // jitter de-synchronizes rivals
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Errors.of("Interrupted while committing to table " + id, null, e);

@@ -13,7 +13,10 @@ import org.apache.iceberg.transforms.Transforms;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 
-/** A mapping's {@code partition-by} entries as an Iceberg partition spec, checked against the schema. */
+/**
+ * A mapping's {@code partition-by} entries as an Iceberg partition spec, checked against the
+ * schema.
+ */
 final class PartitionSpecs {
   private PartitionSpecs() {}
 
@@ -33,9 +36,19 @@ final class PartitionSpecs {
           case BUCKET -> spec.bucket(name, f.parameter());
           case TRUNCATE -> spec.truncate(name, f.parameter());
         }
-      } catch (IllegalArgumentException e) { // a redundant or clashing entry, e.g. day(ts) and hour(ts)
-        throw Errors.of("Table " + table + ": partition entry '" + f + "' cannot be added to " + fields + ": "
-            + e.getMessage(), "keep one time transform per column and no entry twice", e);
+      } catch (
+          IllegalArgumentException e) { // a redundant or clashing entry, e.g. day(ts) and hour(ts)
+        throw Errors.of(
+            "Table "
+                + table
+                + ": partition entry '"
+                + f
+                + "' cannot be added to "
+                + fields
+                + ": "
+                + e.getMessage(),
+            "keep one time transform per column and no entry twice",
+            e);
       }
     }
     return spec.build();
@@ -45,29 +58,48 @@ final class PartitionSpecs {
     Types.NestedField column = schema.findField(f.column());
     // accessors exist only for fields reached through structs, never inside a list or map
     if (column == null || schema.accessorForField(column.fieldId()) == null) {
-      throw Errors.of("Table " + table + ": partition entry '" + f + "' names column '" + f.column()
+      throw Errors.of(
+          "Table "
+              + table
+              + ": partition entry '"
+              + f
+              + "' names column '"
+              + f.column()
               + "', which is not a column of the table (or sits inside a list or map). Available columns: "
               + String.join(", ", partitionable(schema)),
-          "partition by one of the available columns; name nested columns as parent.child", null);
+          "partition by one of the available columns; name nested columns as parent.child",
+          null);
     }
     return column;
   }
 
   private static void check(TableId table, Schema schema, PartitionField f, Type type) {
-    Transform<?, ?> transform = switch (f.transform()) {
-      case IDENTITY -> Transforms.identity();
-      case YEAR -> Transforms.year();
-      case MONTH -> Transforms.month();
-      case DAY -> Transforms.day();
-      case HOUR -> Transforms.hour();
-      case BUCKET -> Transforms.bucket(f.parameter());
-      case TRUNCATE -> Transforms.truncate(f.parameter());
-    };
+    Transform<?, ?> transform =
+        switch (f.transform()) {
+          case IDENTITY -> Transforms.identity();
+          case YEAR -> Transforms.year();
+          case MONTH -> Transforms.month();
+          case DAY -> Transforms.day();
+          case HOUR -> Transforms.hour();
+          case BUCKET -> Transforms.bucket(f.parameter());
+          case TRUNCATE -> Transforms.truncate(f.parameter());
+        };
     if (!type.isPrimitiveType() || !transform.canTransform(type)) {
-      throw Errors.of("Table " + table + ": partition entry '" + f + "' cannot apply "
-              + f.transform().name().toLowerCase(Locale.ROOT) + " to column '" + f.column() + "' of type " + type
-              + ". Available columns: " + String.join(", ", partitionable(schema)),
-          fix(f.transform()), null);
+      throw Errors.of(
+          "Table "
+              + table
+              + ": partition entry '"
+              + f
+              + "' cannot apply "
+              + f.transform().name().toLowerCase(Locale.ROOT)
+              + " to column '"
+              + f.column()
+              + "' of type "
+              + type
+              + ". Available columns: "
+              + String.join(", ", partitionable(schema)),
+          fix(f.transform()),
+          null);
     }
   }
 
@@ -80,7 +112,9 @@ final class PartitionSpecs {
     };
   }
 
-  /** Primitive columns reachable through structs, written {@code parent.child}, with their types. */
+  /**
+   * Primitive columns reachable through structs, written {@code parent.child}, with their types.
+   */
   static List<String> partitionable(Schema schema) {
     List<String> names = new ArrayList<>();
     collect(schema.asStruct(), "", names);

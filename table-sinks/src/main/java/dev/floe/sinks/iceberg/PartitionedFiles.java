@@ -45,7 +45,11 @@ final class PartitionedFiles {
     this.table = table;
     this.spec = table.spec();
     this.targetFileSize = targetFileSize;
-    this.files = OutputFileFactory.builderFor(table, 0, 0).format(FileFormat.PARQUET).operationId(operationId).build();
+    this.files =
+        OutputFileFactory.builderFor(table, 0, 0)
+            .format(FileFormat.PARQUET)
+            .operationId(operationId)
+            .build();
     this.writeProperties = writeProperties(table, targetFileSize);
     this.key = spec.isUnpartitioned() ? null : new PartitionKey(spec, table.schema());
     this.byPartition = spec.isUnpartitioned() ? null : StructLikeMap.create(spec.partitionType());
@@ -71,7 +75,10 @@ final class PartitionedFiles {
     }
   }
 
-  /** Bytes in closed files plus an estimate (refreshed every {@value #CHECK_EVERY} rows) of open ones. */
+  /**
+   * Bytes in closed files plus an estimate (refreshed every {@value #CHECK_EVERY} rows) of open
+   * ones.
+   */
   long bytes() {
     return doneBytes + openBytes;
   }
@@ -106,10 +113,15 @@ final class PartitionedFiles {
 
   private static Map<String, String> writeProperties(Table table, long targetFileSize) {
     Map<String, String> props = new java.util.HashMap<>(table.properties());
-    long rowGroup = org.apache.iceberg.util.PropertyUtil.propertyAsLong(table.properties(),
-        TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES, TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES_DEFAULT);
+    long rowGroup =
+        org.apache.iceberg.util.PropertyUtil.propertyAsLong(
+            table.properties(),
+            TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES,
+            TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES_DEFAULT);
     // a row group is buffered in memory: never buffer more than a whole file may hold
-    props.put(TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES, String.valueOf(Math.min(rowGroup, targetFileSize)));
+    props.put(
+        TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES,
+        String.valueOf(Math.min(rowGroup, targetFileSize)));
     return props;
   }
 
@@ -154,7 +166,8 @@ final class PartitionedFiles {
     }
 
     private DataWriter<StructLike> open() {
-      EncryptedOutputFile out = partition == null ? files.newOutputFile() : files.newOutputFile(spec, partition);
+      EncryptedOutputFile out =
+          partition == null ? files.newOutputFile() : files.newOutputFile(spec, partition);
       created.add(out.encryptingOutputFile().location());
       try {
         return Parquet.writeData(out)
@@ -166,7 +179,8 @@ final class PartitionedFiles {
             .overwrite()
             .build();
       } catch (IOException e) {
-        throw new UncheckedIOException("Failed to create data file " + out.encryptingOutputFile().location(), e);
+        throw new UncheckedIOException(
+            "Failed to create data file " + out.encryptingOutputFile().location(), e);
       }
     }
   }

@@ -28,7 +28,8 @@ final class RowLayout {
   private final RowLayout[] structs; // layouts of direct struct fields; null when there are none
   private final UnaryOperator<Object>[] adapters; // list/map fields holding structs; null when none
 
-  private RowLayout(int size, int[] positions, RowLayout[] structs, UnaryOperator<Object>[] adapters) {
+  private RowLayout(
+      int size, int[] positions, RowLayout[] structs, UnaryOperator<Object>[] adapters) {
     this.size = size;
     this.positions = positions;
     this.structs = structs;
@@ -72,7 +73,8 @@ final class RowLayout {
   }
 
   @SuppressWarnings("unchecked")
-  private static RowLayout struct(TableId id, String path, Types.StructType table, Type.Struct row) {
+  private static RowLayout struct(
+      TableId id, String path, Types.StructType table, Type.Struct row) {
     List<Types.NestedField> columns = table.fields();
     int[] positions = new int[columns.size()];
     boolean same = columns.size() == row.fields().size();
@@ -80,9 +82,11 @@ final class RowLayout {
     UnaryOperator<Object>[] adapters = null;
     for (Field f : row.fields()) {
       if (table.field(f.name()) == null) {
-        throw Errors.of("Table " + id + " has no column '" + path + f.name() + "' that the rows have",
+        throw Errors.of(
+            "Table " + id + " has no column '" + path + f.name() + "' that the rows have",
             "add the column to the table (automatic schema evolution comes in a later version) or drop the field"
-                + " from the source schema", null);
+                + " from the source schema",
+            null);
       }
     }
     for (int i = 0; i < columns.size(); i++) {
@@ -92,15 +96,31 @@ final class RowLayout {
       same &= p == i;
       if (p < 0) {
         if (column.isRequired()) {
-          throw Errors.of("Table " + id + " requires column '" + path + column.name() + "' but the rows have no"
-              + " such field", "add the field to the source schema or make the column optional", null);
+          throw Errors.of(
+              "Table "
+                  + id
+                  + " requires column '"
+                  + path
+                  + column.name()
+                  + "' but the rows have no"
+                  + " such field",
+              "add the field to the source schema or make the column optional",
+              null);
         }
         continue;
       }
       Field f = row.fields().get(p);
       if (f.optional() && column.isRequired()) {
-        throw Errors.of("Table " + id + " column '" + path + column.name() + "' is required but the rows' field"
-            + " is optional", "make the column optional (ALTER TABLE ... DROP NOT NULL) or the field required", null);
+        throw Errors.of(
+            "Table "
+                + id
+                + " column '"
+                + path
+                + column.name()
+                + "' is required but the rows' field"
+                + " is optional",
+            "make the column optional (ALTER TABLE ... DROP NOT NULL) or the field required",
+            null);
       }
       Object plan = plan(id, path + column.name(), column.type(), f.type());
       if (plan instanceof RowLayout nested) {
@@ -114,44 +134,69 @@ final class RowLayout {
     return new RowLayout(columns.size(), same ? null : positions, structs, adapters);
   }
 
-  /** Null when values go through as they are, a layout for structs, an adapter for containers of structs. */
-  private static Object plan(TableId id, String path, org.apache.iceberg.types.Type table, Type row) {
+  /**
+   * Null when values go through as they are, a layout for structs, an adapter for containers of
+   * structs.
+   */
+  private static Object plan(
+      TableId id, String path, org.apache.iceberg.types.Type table, Type row) {
     if (table.isStructType() && row instanceof Type.Struct s) {
       return struct(id, path + ".", table.asStructType(), s);
     }
     if (table.isListType() && row instanceof Type.ListType l) {
       Types.ListType list = table.asListType();
       requireOptionalMatch(id, path + ".element", list.isElementRequired(), l.elementOptional());
-      UnaryOperator<Object> element = adapter(plan(id, path + ".element", list.elementType(), l.element()));
-      return element == null ? null : (UnaryOperator<Object>) v -> new MappedCollection((Collection<?>) v, element);
+      UnaryOperator<Object> element =
+          adapter(plan(id, path + ".element", list.elementType(), l.element()));
+      return element == null
+          ? null
+          : (UnaryOperator<Object>) v -> new MappedCollection((Collection<?>) v, element);
     }
     if (table.isMapType() && row instanceof Type.MapType m) {
       Types.MapType map = table.asMapType();
       requireOptionalMatch(id, path + ".value", map.isValueRequired(), m.valueOptional());
       UnaryOperator<Object> key = adapter(plan(id, path + ".key", map.keyType(), m.key()));
       UnaryOperator<Object> value = adapter(plan(id, path + ".value", map.valueType(), m.value()));
-      return key == null && value == null ? null : (UnaryOperator<Object>) v -> new MappedMap((Map<?, ?>) v, key, value);
+      return key == null && value == null
+          ? null
+          : (UnaryOperator<Object>) v -> new MappedMap((Map<?, ?>) v, key, value);
     }
-    if (table.isPrimitiveType() && !(row instanceof Type.Struct || row instanceof Type.ListType || row instanceof Type.MapType)
+    if (table.isPrimitiveType()
+        && !(row instanceof Type.Struct
+            || row instanceof Type.ListType
+            || row instanceof Type.MapType)
         && table.equals(SchemaMapping.toType(row, new AtomicInteger()))) {
       return null;
     }
-    throw Errors.of("Table " + id + " column '" + path + "' has type " + table + " but the rows' field has type "
-        + row, "type changes are not supported yet: write to a new table or keep the field's type", null);
+    throw Errors.of(
+        "Table "
+            + id
+            + " column '"
+            + path
+            + "' has type "
+            + table
+            + " but the rows' field has type "
+            + row,
+        "type changes are not supported yet: write to a new table or keep the field's type",
+        null);
   }
 
   @SuppressWarnings("unchecked")
   private static UnaryOperator<Object> adapter(Object plan) {
     if (plan instanceof RowLayout layout) {
-      return v -> new RowStruct(layout).wrap((Row) v); // fresh per element: containers may be re-read
+      return v ->
+          new RowStruct(layout).wrap((Row) v); // fresh per element: containers may be re-read
     }
     return (UnaryOperator<Object>) plan;
   }
 
-  private static void requireOptionalMatch(TableId id, String path, boolean tableRequired, boolean rowOptional) {
+  private static void requireOptionalMatch(
+      TableId id, String path, boolean tableRequired, boolean rowOptional) {
     if (tableRequired && rowOptional) {
-      throw Errors.of("Table " + id + " column '" + path + "' is required but the rows' values are optional",
-          "make the column optional or the source values required", null);
+      throw Errors.of(
+          "Table " + id + " column '" + path + "' is required but the rows' values are optional",
+          "make the column optional or the source values required",
+          null);
     }
   }
 
@@ -216,7 +261,8 @@ final class RowLayout {
             public Entry<Object, Object> next() {
               Entry<?, ?> e = it.next();
               Object v = e.getValue();
-              return new SimpleImmutableEntry<>(key.apply(e.getKey()), v == null ? null : value.apply(v));
+              return new SimpleImmutableEntry<>(
+                  key.apply(e.getKey()), v == null ? null : value.apply(v));
             }
           };
         }

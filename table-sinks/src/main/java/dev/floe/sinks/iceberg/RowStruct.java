@@ -32,7 +32,10 @@ final class RowStruct implements StructLike {
   public <T> T get(int pos, Class<T> javaClass) {
     Object value = layout.value(row, pos);
     if (value != null && layout.adapts()) {
-      value = nested != null && nested[pos] != null ? nested[pos].wrap((Row) value) : layout.adapt(pos, value);
+      value =
+          nested != null && nested[pos] != null
+              ? nested[pos].wrap((Row) value)
+              : layout.adapt(pos, value);
     }
     return javaClass.cast(value);
   }

@@ -33,7 +33,9 @@ final class SchemaMapping {
     } else if (type instanceof Type.ListType l) {
       int elementId = ids.incrementAndGet();
       org.apache.iceberg.types.Type element = toType(l.element(), ids);
-      return l.elementOptional() ? Types.ListType.ofOptional(elementId, element) : Types.ListType.ofRequired(elementId, element);
+      return l.elementOptional()
+          ? Types.ListType.ofOptional(elementId, element)
+          : Types.ListType.ofRequired(elementId, element);
     }
     Type.MapType m = (Type.MapType) type;
     int keyId = ids.incrementAndGet();

@@ -25,11 +25,15 @@ final class SnapshotOffsets {
   static final String COMMIT_ID = "floe.commit-id";
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final TypeReference<TreeMap<String, TreeMap<String, Long>>> SHAPE = new TypeReference<>() {};
+  private static final TypeReference<TreeMap<String, TreeMap<String, Long>>> SHAPE =
+      new TypeReference<>() {};
 
   private SnapshotOffsets() {}
 
-  /** The group's offsets as of {@code snapshot}: from it, or from its nearest ancestor that has them. */
+  /**
+   * The group's offsets as of {@code snapshot}: from it, or from its nearest ancestor that has
+   * them.
+   */
   static PartitionOffsets read(Table table, Snapshot snapshot, String group) {
     String key = OFFSETS_PREFIX + group;
     for (Snapshot s = snapshot; s != null; s = parent(table, s)) {
@@ -45,15 +49,18 @@ final class SnapshotOffsets {
    * The summary entries of a new commit on top of {@code base}: every group's offsets from the
    * nearest Floe snapshot, with {@code group}'s overlaid by {@code next}.
    */
-  static Map<String, String> summary(Table table, Snapshot base, String group, PartitionOffsets next, String commitId) {
+  static Map<String, String> summary(
+      Table table, Snapshot base, String group, PartitionOffsets next, String commitId) {
     Map<String, String> summary = new HashMap<>();
     for (Snapshot s = base; s != null; s = parent(table, s)) {
       if (s.summary().containsKey(COMMIT_ID)) {
-        s.summary().forEach((k, v) -> {
-          if (k.startsWith(OFFSETS_PREFIX)) {
-            summary.put(k, v);
-          }
-        });
+        s.summary()
+            .forEach(
+                (k, v) -> {
+                  if (k.startsWith(OFFSETS_PREFIX)) {
+                    summary.put(k, v);
+                  }
+                });
         break;
       }
     }
@@ -66,8 +73,18 @@ final class SnapshotOffsets {
 
   static String format(PartitionOffsets offsets) {
     Map<String, Map<String, Long>> byTopic = new TreeMap<>();
-    offsets.asMap().forEach((p, next) -> byTopic.computeIfAbsent(p.topic(), t -> new TreeMap<>(
-        (a, b) -> Integer.compare(Integer.parseInt(a), Integer.parseInt(b)))).put(String.valueOf(p.partition()), next));
+    offsets
+        .asMap()
+        .forEach(
+            (p, next) ->
+                byTopic
+                    .computeIfAbsent(
+                        p.topic(),
+                        t ->
+                            new TreeMap<>(
+                                (a, b) ->
+                                    Integer.compare(Integer.parseInt(a), Integer.parseInt(b))))
+                    .put(String.valueOf(p.partition()), next));
     try {
       return JSON.writeValueAsString(byTopic);
     } catch (JsonProcessingException e) {
@@ -78,12 +95,23 @@ final class SnapshotOffsets {
   private static PartitionOffsets parse(Table table, Snapshot s, String json) {
     try {
       Map<SourcePartition, Long> offsets = new HashMap<>();
-      JSON.readValue(json, SHAPE).forEach((topic, partitions) ->
-          partitions.forEach((p, next) -> offsets.put(new SourcePartition(topic, Integer.parseInt(p)), next)));
+      JSON.readValue(json, SHAPE)
+          .forEach(
+              (topic, partitions) ->
+                  partitions.forEach(
+                      (p, next) ->
+                          offsets.put(new SourcePartition(topic, Integer.parseInt(p)), next)));
       return PartitionOffsets.of(offsets);
     } catch (JsonProcessingException | NumberFormatException e) {
-      throw Errors.of("Table " + table.name() + " snapshot " + s.snapshotId() + " has unreadable Floe offsets: " + json,
-          "restore the summary or roll the table back to a snapshot Floe wrote", e);
+      throw Errors.of(
+          "Table "
+              + table.name()
+              + " snapshot "
+              + s.snapshotId()
+              + " has unreadable Floe offsets: "
+              + json,
+          "restore the summary or roll the table back to a snapshot Floe wrote",
+          e);
     }
   }
 

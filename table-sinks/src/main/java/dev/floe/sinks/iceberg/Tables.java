@@ -49,15 +49,18 @@ final class Tables {
     PartitionSpec partitioning = PartitionSpecs.of(spec.id(), schema, spec.partitionBy());
     createNamespace(catalog, spec.id().namespace());
     try {
-      return catalog.buildTable(identifier(spec), schema)
+      return catalog
+          .buildTable(identifier(spec), schema)
           .withPartitionSpec(partitioning)
           .withProperties(properties(spec))
           .create();
     } catch (AlreadyExistsException e) { // another worker or process created it meanwhile
       return catalog.loadTable(identifier(spec));
     } catch (RuntimeException e) {
-      throw Errors.of("Cannot create table " + spec.id() + " in catalog '" + spec.catalog() + "'",
-          "check that Floe may create tables there, or create the table yourself", e);
+      throw Errors.of(
+          "Cannot create table " + spec.id() + " in catalog '" + spec.catalog() + "'",
+          "check that Floe may create tables there, or create the table yourself",
+          e);
     }
   }
 
@@ -65,7 +68,8 @@ final class Tables {
     Map<String, String> props = new HashMap<>();
     props.put(TableProperties.FORMAT_VERSION, FORMAT_VERSION);
     props.put(TableProperties.PARQUET_COMPRESSION, "zstd");
-    props.put(TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, String.valueOf(spec.targetFileSizeBytes()));
+    props.put(
+        TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, String.valueOf(spec.targetFileSizeBytes()));
     props.putAll(spec.properties()); // the mapping's own properties win
     return props;
   }
@@ -82,8 +86,10 @@ final class Tables {
         } catch (RuntimeException e) {
           // created concurrently (JDBC reports a constraint violation, not AlreadyExistsException)
           if (!namespaces.namespaceExists(ns)) {
-            throw Errors.of("Cannot create namespace " + ns + " for a table of catalog " + catalog.name(),
-                "check that Floe may create namespaces there, or create it yourself", e);
+            throw Errors.of(
+                "Cannot create namespace " + ns + " for a table of catalog " + catalog.name(),
+                "check that Floe may create namespaces there, or create it yourself",
+                e);
           }
         }
       }
@@ -91,6 +97,7 @@ final class Tables {
   }
 
   static TableIdentifier identifier(TableSpec spec) {
-    return TableIdentifier.of(Namespace.of(spec.id().namespace().toArray(String[]::new)), spec.id().name());
+    return TableIdentifier.of(
+        Namespace.of(spec.id().namespace().toArray(String[]::new)), spec.id().name());
   }
 }

@@ -36,8 +36,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ExactlyOnceCommitTest {
-  static final Type.Struct EVENT = new Type.Struct(List.of(
-      Field.required("partition", Type.Primitive.INT), Field.required("offset", Type.Primitive.LONG)));
+  static final Type.Struct EVENT =
+      new Type.Struct(
+          List.of(
+              Field.required("partition", Type.Primitive.INT),
+              Field.required("offset", Type.Primitive.LONG)));
   static final TableSpec EVENTS = Fixtures.spec("raw.events");
 
   @TempDir Path warehouse;
@@ -54,13 +57,16 @@ class ExactlyOnceCommitTest {
     return sink;
   }
 
-  /** Writes records [from, to) of one partition and commits them as that partition's worker would. */
+  /**
+   * Writes records [from, to) of one partition and commits them as that partition's worker would.
+   */
   static CommitResult commitRange(IcebergTableSink sink, int partition, long from, long to) {
     WriteBatch batch = sink.newBatch(EVENTS);
     for (long o = from; o < to; o++) {
       batch.write(EVENT, Row.wrap(partition, o));
     }
-    PartitionOffsets expected = from == 0 ? PartitionOffsets.empty() : offsets("events", partition, from);
+    PartitionOffsets expected =
+        from == 0 ? PartitionOffsets.empty() : offsets("events", partition, from);
     return batch.commit(GROUP, expected, offsets("events", partition, to));
   }
 
@@ -89,7 +95,8 @@ class ExactlyOnceCommitTest {
     commitRange(worker2, 1, 0, 5);
     commitRange(worker1, 0, 10, 12);
 
-    assertThat(worker2.committedOffsets(EVENTS, GROUP)).isEqualTo(offsets("events", 0, 12, "events", 1, 5));
+    assertThat(worker2.committedOffsets(EVENTS, GROUP))
+        .isEqualTo(offsets("events", 0, 12, "events", 1, 5));
     assertThat(Fixtures.load(warehouse, "raw.events").currentSnapshot().summary())
         .containsEntry("floe.offsets." + GROUP, "{\"events\":{\"0\":12,\"1\":5}}");
     assertThat(Fixtures.read(Fixtures.load(warehouse, "raw.events"))).hasSize(17);
@@ -104,7 +111,8 @@ class ExactlyOnceCommitTest {
 
     WriteBatch zombie = sink.newBatch(EVENTS);
     zombie.write(EVENT, Row.wrap(0, 10L));
-    assertThatThrownBy(() -> zombie.commit(GROUP, offsets("events", 0, 10), offsets("events", 0, 11)))
+    assertThatThrownBy(
+            () -> zombie.commit(GROUP, offsets("events", 0, 10), offsets("events", 0, 11)))
         .isInstanceOf(CommitFencedException.class)
         .hasMessageContaining("raw.events")
         .hasMessageContaining("events-0");
@@ -134,7 +142,8 @@ class ExactlyOnceCommitTest {
     CommitResult result = empty.commit(GROUP, offsets("events", 0, 10), offsets("events", 0, 15));
 
     assertThat(result.dataFiles()).isZero();
-    assertThat(result.version()).isEqualTo(Fixtures.load(warehouse, "raw.events").currentSnapshot().snapshotId());
+    assertThat(result.version())
+        .isEqualTo(Fixtures.load(warehouse, "raw.events").currentSnapshot().snapshotId());
     assertThat(sink.committedOffsets(EVENTS, GROUP)).isEqualTo(offsets("events", 0, 15));
   }
 
@@ -142,7 +151,8 @@ class ExactlyOnceCommitTest {
   void aCommitWithoutFilesToATableThatDoesNotExistDoesNothing() {
     IcebergTableSink sink = newSink();
 
-    CommitResult result = sink.newBatch(EVENTS).commit(GROUP, PartitionOffsets.empty(), offsets("events", 0, 3));
+    CommitResult result =
+        sink.newBatch(EVENTS).commit(GROUP, PartitionOffsets.empty(), offsets("events", 0, 3));
 
     assertThat(result.version()).isEqualTo(-1);
     assertThat(sink.committedOffsets(EVENTS, GROUP)).isEqualTo(PartitionOffsets.empty());
@@ -168,26 +178,31 @@ class ExactlyOnceCommitTest {
     other.write(EVENT, Row.wrap(0, 0L));
     other.commit("other-group", PartitionOffsets.empty(), offsets("events", 0, 1));
 
-    Map<String, String> summary = Fixtures.load(warehouse, "raw.events").currentSnapshot().summary();
+    Map<String, String> summary =
+        Fixtures.load(warehouse, "raw.events").currentSnapshot().summary();
     assertThat(summary).containsKeys("floe.offsets." + GROUP, "floe.offsets.other-group");
     assertThat(sink.committedOffsets(EVENTS, GROUP)).isEqualTo(offsets("events", 0, 10));
   }
 
   @Test
-  void icebergsOwnRetryOnAMovedTableFailsInsteadOfRegressingOffsetsEvenWhenTheOtherCommitAddedNoFiles() {
+  void
+      icebergsOwnRetryOnAMovedTableFailsInsteadOfRegressingOffsetsEvenWhenTheOtherCommitAddedNoFiles() {
     IcebergTableSink sink = newSink();
     commitRange(sink, 0, 0, 10);
     commitRange(sink, 1, 0, 10);
     Table table = Fixtures.load(warehouse, "raw.events");
     Snapshot base = table.currentSnapshot();
     // worker 0 prepares its commit on `base`; meanwhile worker 1 commits offsets without files
-    GuardedOperations guarded = new GuardedOperations(((HasTableOperations) table).operations(), base);
+    GuardedOperations guarded =
+        new GuardedOperations(((HasTableOperations) table).operations(), base);
     AppendFiles stale = new BaseTable(guarded, table.name()).newAppend();
-    SnapshotOffsets.summary(table, base, GROUP, offsets("events", 0, 20), "stale").forEach(stale::set);
+    SnapshotOffsets.summary(table, base, GROUP, offsets("events", 0, 20), "stale")
+        .forEach(stale::set);
     sink.newBatch(EVENTS).commit(GROUP, offsets("events", 1, 10), offsets("events", 1, 20));
 
     assertThatThrownBy(stale::commit).isInstanceOf(GuardedOperations.BaseMovedException.class);
-    assertThat(sink.committedOffsets(EVENTS, GROUP)).isEqualTo(offsets("events", 0, 10, "events", 1, 20));
+    assertThat(sink.committedOffsets(EVENTS, GROUP))
+        .isEqualTo(offsets("events", 0, 10, "events", 1, 20));
   }
 
   @Test
@@ -195,15 +210,26 @@ class ExactlyOnceCommitTest {
     IcebergTableSink sink = newSink();
     commitRange(sink, 0, 0, 10);
     Table real = Fixtures.load(warehouse, "raw.events");
-    Table flaky = new BaseTable(new UnknownOutcome(((HasTableOperations) real).operations(), true), real.name());
+    Table flaky =
+        new BaseTable(
+            new UnknownOutcome(((HasTableOperations) real).operations(), true), real.name());
 
-    long snapshot = new OffsetCommit(EVENTS.id(), flaky, List.of(), GROUP, offsets("events", 0, 10),
-        offsets("events", 0, 20), "commit-1").run();
+    long snapshot =
+        new OffsetCommit(
+                EVENTS.id(),
+                flaky,
+                List.of(),
+                GROUP,
+                offsets("events", 0, 10),
+                offsets("events", 0, 20),
+                "commit-1")
+            .run();
 
     real.refresh();
     assertThat(snapshot).isEqualTo(real.currentSnapshot().snapshotId());
     assertThat(real.currentSnapshot().summary()).containsEntry("floe.commit-id", "commit-1");
-    assertThat(real.snapshot(real.currentSnapshot().parentId()).summary()).doesNotContainEntry("floe.commit-id", "commit-1");
+    assertThat(real.snapshot(real.currentSnapshot().parentId()).summary())
+        .doesNotContainEntry("floe.commit-id", "commit-1");
     assertThat(sink.committedOffsets(EVENTS, GROUP)).isEqualTo(offsets("events", 0, 20));
   }
 
@@ -214,8 +240,15 @@ class ExactlyOnceCommitTest {
     Table real = Fixtures.load(warehouse, "raw.events");
     UnknownOutcome ops = new UnknownOutcome(((HasTableOperations) real).operations(), false);
 
-    OffsetCommit commit = new OffsetCommit(EVENTS.id(), new BaseTable(ops, real.name()), List.of(), GROUP,
-        offsets("events", 0, 10), offsets("events", 0, 20), "commit-2");
+    OffsetCommit commit =
+        new OffsetCommit(
+            EVENTS.id(),
+            new BaseTable(ops, real.name()),
+            List.of(),
+            GROUP,
+            offsets("events", 0, 10),
+            offsets("events", 0, 20),
+            "commit-2");
     commit.run();
 
     assertThat(commit.uncertain()).isTrue();
@@ -238,12 +271,16 @@ class ExactlyOnceCommitTest {
       for (int partition = 0; partition < 2; partition++) {
         IcebergTableSink sink = newSink();
         int p = partition;
-        workers.add(pool.submit((Callable<Void>) () -> {
-          for (int i = 0; i < commits; i++) {
-            commitRange(sink, p, (long) i * rowsPerCommit, (long) (i + 1) * rowsPerCommit);
-          }
-          return null;
-        }));
+        workers.add(
+            pool.submit(
+                (Callable<Void>)
+                    () -> {
+                      for (int i = 0; i < commits; i++) {
+                        commitRange(
+                            sink, p, (long) i * rowsPerCommit, (long) (i + 1) * rowsPerCommit);
+                      }
+                      return null;
+                    }));
       }
       for (Future<?> w : workers) {
         w.get();
@@ -253,7 +290,8 @@ class ExactlyOnceCommitTest {
     }
 
     long end = (long) commits * rowsPerCommit;
-    assertThat(newSink().committedOffsets(EVENTS, GROUP)).isEqualTo(offsets("events", 0, end, "events", 1, end));
+    assertThat(newSink().committedOffsets(EVENTS, GROUP))
+        .isEqualTo(offsets("events", 0, end, "events", 1, end));
     Table table = Fixtures.load(warehouse, "raw.events");
     assertThat(Fixtures.read(table)).hasSize(2 * commits * rowsPerCommit);
     assertOffsetsNeverRegress(table);
@@ -267,9 +305,11 @@ class ExactlyOnceCommitTest {
       for (int partition = 0; partition < 2; partition++) {
         IcebergTableSink sink = newSink();
         int p = partition;
-        results.add(pool.submit(() -> {
-          return commitRange(sink, p, 0, 3);
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  return commitRange(sink, p, 0, 3);
+                }));
       }
       for (Future<CommitResult> r : results) {
         assertThat(r.get().records()).isEqualTo(3);
@@ -279,19 +319,27 @@ class ExactlyOnceCommitTest {
     }
 
     assertThat(Fixtures.read(Fixtures.load(warehouse, "raw.events"))).hasSize(6);
-    assertThat(newSink().committedOffsets(EVENTS, GROUP)).isEqualTo(offsets("events", 0, 3, "events", 1, 3));
+    assertThat(newSink().committedOffsets(EVENTS, GROUP))
+        .isEqualTo(offsets("events", 0, 3, "events", 1, 3));
   }
 
   /** Walks the history oldest first: no partition's offset ever goes down or disappears. */
   static void assertOffsetsNeverRegress(Table table) {
     List<Snapshot> history = new ArrayList<>();
-    for (Snapshot s = table.currentSnapshot(); s != null; s = s.parentId() == null ? null : table.snapshot(s.parentId())) {
+    for (Snapshot s = table.currentSnapshot();
+        s != null;
+        s = s.parentId() == null ? null : table.snapshot(s.parentId())) {
       history.add(0, s);
     }
     Map<SourcePartition, Long> highest = new HashMap<>();
     for (Snapshot s : history) {
       PartitionOffsets at = SnapshotOffsets.read(table, s, GROUP);
-      highest.forEach((p, max) -> assertThat(at.next(p)).as("%s at snapshot %s", p, s.snapshotId()).isNotNull().isGreaterThanOrEqualTo(max));
+      highest.forEach(
+          (p, max) ->
+              assertThat(at.next(p))
+                  .as("%s at snapshot %s", p, s.snapshotId())
+                  .isNotNull()
+                  .isGreaterThanOrEqualTo(max));
       highest.putAll(at.asMap());
     }
   }

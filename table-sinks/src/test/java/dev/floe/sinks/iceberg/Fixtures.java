@@ -35,9 +35,20 @@ final class Fixtures {
   private Fixtures() {}
 
   static FloeConfig config(Path warehouse) {
-    CatalogSettings local = new CatalogSettings("local", CatalogSettings.Type.JDBC,
-        "jdbc:sqlite:" + warehouse.resolve("floe-catalog.db"), null, Map.of());
-    return new FloeConfig(Map.of("group.id", GROUP), null, warehouse.toString(), Map.of("local", local), List.of(), 1);
+    CatalogSettings local =
+        new CatalogSettings(
+            "local",
+            CatalogSettings.Type.JDBC,
+            "jdbc:sqlite:" + warehouse.resolve("floe-catalog.db"),
+            null,
+            Map.of());
+    return new FloeConfig(
+        Map.of("group.id", GROUP),
+        null,
+        warehouse.toString(),
+        Map.of("local", local),
+        List.of(),
+        1);
   }
 
   static TableSpec spec(String table, String... partitionBy) {
@@ -45,45 +56,66 @@ final class Fixtures {
   }
 
   static TableSpec spec(String table, long targetFileSize, String... partitionBy) {
-    return new TableSpec(TableId.parse(table), "local",
-        Arrays.stream(partitionBy).map(PartitionField::parse).toList(), targetFileSize, Map.of());
+    return new TableSpec(
+        TableId.parse(table),
+        "local",
+        Arrays.stream(partitionBy).map(PartitionField::parse).toList(),
+        targetFileSize,
+        Map.of());
   }
 
   static PartitionOffsets offsets(Object... topicPartitionNext) {
     Map<SourcePartition, Long> map = new LinkedHashMap<>();
     for (int i = 0; i < topicPartitionNext.length; i += 3) {
-      map.put(new SourcePartition((String) topicPartitionNext[i], (Integer) topicPartitionNext[i + 1]),
+      map.put(
+          new SourcePartition((String) topicPartitionNext[i], (Integer) topicPartitionNext[i + 1]),
           ((Number) topicPartitionNext[i + 2]).longValue());
     }
     return PartitionOffsets.of(map);
   }
 
   /** Every type of the row model, optional unless named {@code req_*}, with a nested struct. */
-  static final Type.Struct ALL_TYPES = new Type.Struct(List.of(
-      Field.required("req_id", Type.Primitive.LONG),
-      Field.optional("b", Type.Primitive.BOOLEAN),
-      Field.optional("i", Type.Primitive.INT),
-      Field.optional("f", Type.Primitive.FLOAT),
-      Field.optional("d", Type.Primitive.DOUBLE),
-      new Field("s", Type.Primitive.STRING, true, "a string with a doc", 0),
-      Field.optional("bin", Type.Primitive.BINARY),
-      Field.optional("dt", Type.Primitive.DATE),
-      Field.optional("tm", Type.Primitive.TIME),
-      Field.optional("ts", Type.Primitive.TIMESTAMP),
-      Field.optional("tstz", Type.Primitive.TIMESTAMPTZ),
-      Field.optional("u", Type.Primitive.UUID),
-      Field.optional("dec", new Type.Decimal(10, 2)),
-      Field.optional("big", new Type.Decimal(38, 6)),
-      Field.optional("fx", new Type.Fixed(4)),
-      Field.optional("ctx", new Type.Struct(List.of(
-          Field.required("os", Type.Primitive.STRING),
-          Field.optional("version", Type.Primitive.INT)))),
-      Field.optional("tags", new Type.ListType(Type.Primitive.STRING, true)),
-      Field.optional("attrs", new Type.MapType(Type.Primitive.STRING, Type.Primitive.LONG, true)),
-      Field.optional("points", new Type.ListType(new Type.Struct(List.of(
-          Field.required("x", Type.Primitive.DOUBLE), Field.optional("y", Type.Primitive.DOUBLE))), false)),
-      Field.optional("by_name", new Type.MapType(Type.Primitive.STRING, new Type.Struct(List.of(
-          Field.optional("n", Type.Primitive.INT))), true))));
+  static final Type.Struct ALL_TYPES =
+      new Type.Struct(
+          List.of(
+              Field.required("req_id", Type.Primitive.LONG),
+              Field.optional("b", Type.Primitive.BOOLEAN),
+              Field.optional("i", Type.Primitive.INT),
+              Field.optional("f", Type.Primitive.FLOAT),
+              Field.optional("d", Type.Primitive.DOUBLE),
+              new Field("s", Type.Primitive.STRING, true, "a string with a doc", 0),
+              Field.optional("bin", Type.Primitive.BINARY),
+              Field.optional("dt", Type.Primitive.DATE),
+              Field.optional("tm", Type.Primitive.TIME),
+              Field.optional("ts", Type.Primitive.TIMESTAMP),
+              Field.optional("tstz", Type.Primitive.TIMESTAMPTZ),
+              Field.optional("u", Type.Primitive.UUID),
+              Field.optional("dec", new Type.Decimal(10, 2)),
+              Field.optional("big", new Type.Decimal(38, 6)),
+              Field.optional("fx", new Type.Fixed(4)),
+              Field.optional(
+                  "ctx",
+                  new Type.Struct(
+                      List.of(
+                          Field.required("os", Type.Primitive.STRING),
+                          Field.optional("version", Type.Primitive.INT)))),
+              Field.optional("tags", new Type.ListType(Type.Primitive.STRING, true)),
+              Field.optional(
+                  "attrs", new Type.MapType(Type.Primitive.STRING, Type.Primitive.LONG, true)),
+              Field.optional(
+                  "points",
+                  new Type.ListType(
+                      new Type.Struct(
+                          List.of(
+                              Field.required("x", Type.Primitive.DOUBLE),
+                              Field.optional("y", Type.Primitive.DOUBLE))),
+                      false)),
+              Field.optional(
+                  "by_name",
+                  new Type.MapType(
+                      Type.Primitive.STRING,
+                      new Type.Struct(List.of(Field.optional("n", Type.Primitive.INT))),
+                      true))));
 
   static Row allTypesRow(long id) {
     Map<String, Long> attrs = new LinkedHashMap<>();

@@ -29,9 +29,11 @@ class IcebergCatalogsTest {
       batch.commit(Fixtures.GROUP, PartitionOffsets.empty(), Fixtures.offsets("orders", 0, 1));
     }
 
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + warehouse.resolve("floe-catalog.db"));
+    try (Connection c =
+            DriverManager.getConnection("jdbc:sqlite:" + warehouse.resolve("floe-catalog.db"));
         ResultSet mode = c.createStatement().executeQuery("PRAGMA journal_mode");
-        ResultSet columns = c.getMetaData().getColumns(null, null, "iceberg_tables", "iceberg_type")) {
+        ResultSet columns =
+            c.getMetaData().getColumns(null, null, "iceberg_tables", "iceberg_type")) {
       assertThat(mode.next()).isTrue();
       assertThat(mode.getString(1)).isEqualToIgnoringCase("wal");
       assertThat(columns.next()).as("schema V1 (views)").isTrue();
@@ -40,7 +42,9 @@ class IcebergCatalogsTest {
     try {
       assertThat(catalog).isInstanceOf(ViewCatalog.class);
       assertThat(((SupportsNamespaces) catalog).listNamespaces()).contains(Namespace.of("sales"));
-      assertThat(catalog.tableExists(org.apache.iceberg.catalog.TableIdentifier.of("sales", "orders"))).isTrue();
+      assertThat(
+              catalog.tableExists(org.apache.iceberg.catalog.TableIdentifier.of("sales", "orders")))
+          .isTrue();
     } finally {
       ((AutoCloseable) catalog).close();
     }

@@ -16,16 +16,20 @@ class PartitionSpecsTest {
   static final TableId TABLE = TableId.parse("raw.events");
 
   static PartitionSpec spec(String... entries) {
-    return PartitionSpecs.of(TABLE, SCHEMA, Arrays.stream(entries).map(PartitionField::parse).toList());
+    return PartitionSpecs.of(
+        TABLE, SCHEMA, Arrays.stream(entries).map(PartitionField::parse).toList());
   }
 
   @Test
   void everyTransformBecomesItsIcebergTransform() {
-    PartitionSpec spec = spec("s", "year(dt)", "month(ts)", "hour(tstz)", "bucket[16](u)", "truncate[4](s)");
+    PartitionSpec spec =
+        spec("s", "year(dt)", "month(ts)", "hour(tstz)", "bucket[16](u)", "truncate[4](s)");
 
-    assertThat(spec.fields()).extracting(f -> f.transform().toString())
+    assertThat(spec.fields())
+        .extracting(f -> f.transform().toString())
         .containsExactly("identity", "year", "month", "hour", "bucket[16]", "truncate[4]");
-    assertThat(spec.fields()).extracting(f -> SCHEMA.findColumnName(f.sourceId()))
+    assertThat(spec.fields())
+        .extracting(f -> SCHEMA.findColumnName(f.sourceId()))
         .containsExactly("s", "dt", "ts", "tstz", "u", "s");
     assertThat(spec("day(tstz)").fields().get(0).transform().toString()).isEqualTo("day");
   }
@@ -42,7 +46,9 @@ class PartitionSpecsTest {
   void nestedColumnsArePartitionable() {
     PartitionSpec spec = spec("ctx.os", "bucket[4](ctx.version)");
 
-    assertThat(spec.fields()).extracting(f -> SCHEMA.findColumnName(f.sourceId())).containsExactly("ctx.os", "ctx.version");
+    assertThat(spec.fields())
+        .extracting(f -> SCHEMA.findColumnName(f.sourceId()))
+        .containsExactly("ctx.os", "ctx.version");
   }
 
   @Test
@@ -73,7 +79,9 @@ class PartitionSpecsTest {
 
   @Test
   void structsListsAndColumnsInsideListsAreNotPartitionable() {
-    assertThatThrownBy(() -> spec("ctx")).isInstanceOf(FloeException.class).hasMessageContaining("'ctx'");
+    assertThatThrownBy(() -> spec("ctx"))
+        .isInstanceOf(FloeException.class)
+        .hasMessageContaining("'ctx'");
     assertThatThrownBy(() -> spec("tags")).isInstanceOf(FloeException.class);
     assertThatThrownBy(() -> spec("points.element.x")).isInstanceOf(FloeException.class);
   }

@@ -16,7 +16,6 @@ import dev.floe.core.sink.TableSpec;
 import dev.floe.core.sink.WriteBatch;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -81,19 +80,23 @@ class RoundTripTest {
     batch.commit(GROUP, PartitionOffsets.empty(), offsets("events", 0, 10));
 
     Table table = Fixtures.load(warehouse, "raw.all_types");
-    assertThat(((org.apache.iceberg.HasTableOperations) table).operations().current().formatVersion()).isEqualTo(2);
+    assertThat(
+            ((org.apache.iceberg.HasTableOperations) table).operations().current().formatVersion())
+        .isEqualTo(2);
     assertThat(table.properties()).containsEntry("write.parquet.compression-codec", "zstd");
     DataFile file = dataFiles(table).get(0);
     assertThat(file.lowerBounds()).containsKey(table.schema().findField("req_id").fieldId());
     assertThat(file.upperBounds()).containsKey(table.schema().findField("ctx.os").fieldId());
     assertThat(file.nullValueCounts()).containsEntry(table.schema().findField("s").fieldId(), 0L);
 
-    try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(Path.of(file.location())))) {
+    try (ParquetFileReader reader =
+        ParquetFileReader.open(new LocalInputFile(Path.of(file.location())))) {
       ParquetMetadata footer = reader.getFooter();
       PrimitiveType ts = footer.getFileMetaData().getSchema().getType("tstz").asPrimitiveType();
       assertThat(ts.getPrimitiveTypeName()).isEqualTo(PrimitiveType.PrimitiveTypeName.INT64);
       assertThat(ts.getLogicalTypeAnnotation())
-          .isEqualTo(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS));
+          .isEqualTo(
+              LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS));
       assertThat(ts.getId().intValue()).isEqualTo(table.schema().findField("tstz").fieldId());
       ColumnChunkMetaData first = footer.getBlocks().get(0).getColumns().get(0);
       assertThat(first.getCodec()).isEqualTo(CompressionCodecName.ZSTD);
@@ -104,29 +107,49 @@ class RoundTripTest {
   @Test
   void rowsOfAnotherSchemaAreMappedByNameAndMissingOptionalColumnsAreNull() {
     sink = new IcebergTableSink(Fixtures.config(warehouse));
-    Type.Struct v1 = new Type.Struct(List.of(Field.required("id", Type.Primitive.LONG),
-        Field.optional("name", Type.Primitive.STRING), Field.optional("score", Type.Primitive.DOUBLE)));
-    Type.Struct reordered = new Type.Struct(List.of(Field.optional("score", Type.Primitive.DOUBLE),
-        Field.required("id", Type.Primitive.LONG)));
+    Type.Struct v1 =
+        new Type.Struct(
+            List.of(
+                Field.required("id", Type.Primitive.LONG),
+                Field.optional("name", Type.Primitive.STRING),
+                Field.optional("score", Type.Primitive.DOUBLE)));
+    Type.Struct reordered =
+        new Type.Struct(
+            List.of(
+                Field.optional("score", Type.Primitive.DOUBLE),
+                Field.required("id", Type.Primitive.LONG)));
     WriteBatch batch = sink.newBatch(Fixtures.spec("raw.people"));
     batch.write(v1, Row.wrap(1L, "ann", 1.5));
     batch.write(reordered, Row.wrap(2.5, 2L));
     batch.write(v1, Row.wrap(3L, "cy", null));
     batch.commit(GROUP, PartitionOffsets.empty(), offsets("people", 0, 3));
 
-    Map<Long, List<Object>> byId = Fixtures.read(Fixtures.load(warehouse, "raw.people")).stream()
-        .collect(Collectors.toMap(r -> (Long) r.getField("id"), r -> java.util.Arrays.asList(r.getField("name"), r.getField("score"))));
-    assertThat(byId).containsExactlyInAnyOrderEntriesOf(Map.of(
-        1L, java.util.Arrays.asList("ann", 1.5), 2L, java.util.Arrays.asList(null, 2.5),
-        3L, java.util.Arrays.asList("cy", null)));
+    Map<Long, List<Object>> byId =
+        Fixtures.read(Fixtures.load(warehouse, "raw.people")).stream()
+            .collect(
+                Collectors.toMap(
+                    r -> (Long) r.getField("id"),
+                    r -> java.util.Arrays.asList(r.getField("name"), r.getField("score"))));
+    assertThat(byId)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                1L,
+                java.util.Arrays.asList("ann", 1.5),
+                2L,
+                java.util.Arrays.asList(null, 2.5),
+                3L,
+                java.util.Arrays.asList("cy", null)));
   }
 
   @Test
   void aRowFieldTheTableLacksIsAnErrorThatNamesTheColumn() {
     sink = new IcebergTableSink(Fixtures.config(warehouse));
     Type.Struct v1 = new Type.Struct(List.of(Field.required("id", Type.Primitive.LONG)));
-    Type.Struct v2 = new Type.Struct(List.of(Field.required("id", Type.Primitive.LONG),
-        Field.optional("extra", Type.Primitive.STRING)));
+    Type.Struct v2 =
+        new Type.Struct(
+            List.of(
+                Field.required("id", Type.Primitive.LONG),
+                Field.optional("extra", Type.Primitive.STRING)));
     WriteBatch batch = sink.newBatch(Fixtures.spec("raw.narrow"));
     batch.write(v1, Row.wrap(1L));
 
@@ -147,7 +170,8 @@ class RoundTripTest {
     assertThatThrownBy(() -> batch.write(schema, Row.wrap("not a long")))
         .isInstanceOf(FloeException.class)
         .hasMessageContaining("raw.wrong");
-    assertThatThrownBy(() -> batch.write(schema, Row.wrap(2L))).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> batch.write(schema, Row.wrap(2L)))
+        .isInstanceOf(IllegalStateException.class);
     batch.abort();
   }
 
@@ -161,14 +185,17 @@ class RoundTripTest {
     }
     assertThat(batch.bytes()).isPositive();
 
-    CommitResult result = batch.commit(GROUP, PartitionOffsets.empty(), offsets("events", 0, 30_000));
+    CommitResult result =
+        batch.commit(GROUP, PartitionOffsets.empty(), offsets("events", 0, 30_000));
 
     Table table = Fixtures.load(warehouse, "raw.rolled");
     List<DataFile> files = dataFiles(table);
     assertThat(files).hasSize(result.dataFiles()).hasSizeGreaterThan(6);
-    assertThat(files.stream().map(f -> f.partition().get(0, String.class)).distinct()).containsExactlyInAnyOrder("linux", "mac");
+    assertThat(files.stream().map(f -> f.partition().get(0, String.class)).distinct())
+        .containsExactlyInAnyOrder("linux", "mac");
     // sizes are checked every 1,000 rows (~90 KB of this row), as Iceberg's rolling writers do
-    assertThat(files).allSatisfy(f -> assertThat(f.fileSizeInBytes()).isLessThan((256 << 10) + (100 << 10)));
+    assertThat(files)
+        .allSatisfy(f -> assertThat(f.fileSizeInBytes()).isLessThan((256 << 10) + (100 << 10)));
     assertThat(files.stream().mapToLong(DataFile::recordCount).sum()).isEqualTo(30_000);
     assertThat(Fixtures.read(table)).hasSize(30_000);
   }
@@ -199,7 +226,10 @@ class RoundTripTest {
   static List<DataFile> dataFiles(Table table) {
     table.refresh();
     try (CloseableIterable<FileScanTask> tasks = table.newScan().includeColumnStats().planFiles()) {
-      return StreamSupport.stream(tasks.spliterator(), false).map(FileScanTask::file).map(f -> (DataFile) f).toList();
+      return StreamSupport.stream(tasks.spliterator(), false)
+          .map(FileScanTask::file)
+          .map(f -> (DataFile) f)
+          .toList();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -212,5 +242,4 @@ class RoundTripTest {
       throw new java.io.UncheckedIOException(e);
     }
   }
-
 }

@@ -64,16 +64,29 @@ class SchemaMappingTest {
 
   @Test
   void idsAreFreshAndTopLevelFieldsComeFirst() {
-    Type.Struct struct = new Type.Struct(List.of(
-        Field.required("a", new Type.Struct(List.of(Field.optional("x", Type.Primitive.INT)))),
-        Field.optional("m", new Type.MapType(Type.Primitive.STRING, Type.Primitive.INT, true)),
-        Field.optional("l", new Type.ListType(Type.Primitive.LONG, false))));
+    Type.Struct struct =
+        new Type.Struct(
+            List.of(
+                Field.required(
+                    "a", new Type.Struct(List.of(Field.optional("x", Type.Primitive.INT)))),
+                Field.optional(
+                    "m", new Type.MapType(Type.Primitive.STRING, Type.Primitive.INT, true)),
+                Field.optional("l", new Type.ListType(Type.Primitive.LONG, false))));
 
     Schema schema = SchemaMapping.toSchema(struct);
 
-    assertThat(schema.asStruct()).isEqualTo(Types.StructType.of(
-        NestedField.required(1, "a", Types.StructType.of(NestedField.optional(4, "x", Types.IntegerType.get()))),
-        NestedField.optional(2, "m", Types.MapType.ofOptional(5, 6, Types.StringType.get(), Types.IntegerType.get())),
-        NestedField.optional(3, "l", Types.ListType.ofRequired(7, Types.LongType.get()))));
+    assertThat(schema.asStruct())
+        .isEqualTo(
+            Types.StructType.of(
+                NestedField.required(
+                    1,
+                    "a",
+                    Types.StructType.of(NestedField.optional(4, "x", Types.IntegerType.get()))),
+                NestedField.optional(
+                    2,
+                    "m",
+                    Types.MapType.ofOptional(
+                        5, 6, Types.StringType.get(), Types.IntegerType.get())),
+                NestedField.optional(3, "l", Types.ListType.ofRequired(7, Types.LongType.get()))));
   }
 }
