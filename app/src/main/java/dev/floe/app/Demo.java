@@ -159,7 +159,19 @@ final class Demo {
     return file;
   }
 
+  /** Empties a previous demo's directory; refuses any other non-empty directory. */
   private static void empty(Path dir) throws IOException {
+    if (Files.isDirectory(dir) && !Files.exists(dir.resolve("floe.yaml"))) {
+      try (Stream<Path> entries = Files.list(dir)) {
+        if (entries.findAny().isPresent()) {
+          throw dev.floe.core.Errors.of(
+              dir
+                  + " is not empty and holds no demo (no floe.yaml written by floe demo); the demo empties its directory first",
+              "choose another --dir, or an empty or new directory",
+              null);
+        }
+      }
+    }
     if (Files.exists(dir)) {
       try (Stream<Path> paths = Files.walk(dir)) {
         for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {

@@ -1,5 +1,6 @@
 package dev.floe.app;
 
+import dev.floe.core.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -35,7 +36,13 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Duration d = Duration.parse("PT" + duration.toUpperCase());
+    Duration d;
+    try {
+      d = Durations.parse(duration);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--duration: " + e.getMessage() + "; write e.g. 20s, 2m or 1h");
+    }
     return new Demo(dir.toAbsolutePath(), d, rate, spec.commandLine().getOut()).run()
         ? ExitCodes.OK
         : ExitCodes.FAILED;

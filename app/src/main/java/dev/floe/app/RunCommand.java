@@ -1,6 +1,6 @@
 package dev.floe.app;
 
-import dev.floe.core.ConfigException;
+import dev.floe.core.FloeException;
 import dev.floe.core.config.FloeConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -38,7 +38,7 @@ final class RunCommand implements Callable<Integer> {
     FloeConfig parsed;
     try {
       parsed = ConfigFiles.load(config);
-    } catch (ConfigException e) {
+    } catch (FloeException e) { // invalid or unreadable config
       spec.commandLine().getErr().println(config + ": " + e.getMessage());
       return ExitCodes.BAD_CONFIG;
     }

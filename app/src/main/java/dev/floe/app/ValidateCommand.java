@@ -1,6 +1,6 @@
 package dev.floe.app;
 
-import dev.floe.core.ConfigException;
+import dev.floe.core.FloeException;
 import dev.floe.core.config.FloeConfig;
 import dev.floe.core.config.TableMapping;
 import java.io.PrintWriter;
@@ -23,7 +23,7 @@ final class ValidateCommand implements Callable<Integer> {
     FloeConfig config;
     try {
       config = ConfigFiles.load(file);
-    } catch (ConfigException e) {
+    } catch (FloeException e) { // invalid or unreadable config
       spec.commandLine().getErr().println(file + ": " + e.getMessage());
       return ExitCodes.BAD_CONFIG;
     }
@@ -42,7 +42,7 @@ final class ValidateCommand implements Callable<Integer> {
           m.mode().name().toLowerCase(),
           m.formats().toString().toLowerCase(),
           m.catalog(),
-          m.commit().interval(),
+          dev.floe.core.Durations.format(m.commit().interval()),
           m.commit().maxRecords());
     }
     return ExitCodes.OK;

@@ -9,6 +9,7 @@ import dev.floe.embedded.KafkaBroker;
 import dev.floe.sinks.iceberg.IcebergTableSink;
 import dev.floe.testsupport.ConfluentAvroProducer;
 import dev.floe.testsupport.SchemaRegistry;
+import dev.floe.testsupport.SharedServices;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.ByteBuffer;
@@ -40,8 +41,6 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,21 +85,9 @@ class AvroTopicToIcebergIT {
         {"name": "attrs", "type": {"type": "map", "values": "double"}}
       ]}""");
 
-  static KafkaBroker broker;
-  static SchemaRegistry registry;
+  static final KafkaBroker broker = SharedServices.broker();
+  static final SchemaRegistry registry = SharedServices.registry();
   @TempDir Path dir;
-
-  @BeforeAll
-  static void start() {
-    broker = KafkaBroker.start();
-    registry = SchemaRegistry.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    registry.stop();
-    broker.stop();
-  }
 
   @Test
   void everyRecordLandsExactlyOnceWithEveryFieldIntact() throws Exception {
@@ -193,6 +180,51 @@ class AvroTopicToIcebergIT {
     assertThat(current.summary()).containsKey("floe.offsets." + config.groupId());
     assertThat(table.snapshots())
         .hasSizeGreaterThanOrEqualTo(3); // max-records 1000 over 3000 records
+  }
+
+  @Test
+  void topicPatternRoutesEachMatchingTopicToItsOwnTable() throws Exception {
+    broker.createTopic("shop.eu-orders", 2);
+    broker.createTopic("shop.us-orders", 1);
+    broker.createTopic("other", 1);
+    try (ConfluentAvroProducer producer =
+        new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
+      Events.produce(producer, "shop.eu-orders", 0, 300);
+      Events.produce(producer, "shop.us-orders", 1000, 200);
+      Events.produce(producer, "other", 5000, 50);
+    }
+    FloeConfig config =
+        TestConfigs.parse(
+            dir,
+            broker,
+            registry,
+            """
+        tables:
+          - topic-pattern: 'shop\\..*'
+            table: raw.${topic}
+            commit: { interval: 1s }
+        """);
+
+    try (IcebergTableSink sink = new IcebergTableSink(config);
+        Pipeline pipeline = new Pipeline(config, Map.of("iceberg", sink))) {
+      pipeline.start();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  pipeline.failure() != null
+                      || IcebergTables.rows(config, "raw.shop_eu_orders").size() == 300
+                          && IcebergTables.rows(config, "raw.shop_us_orders").size() == 200);
+      assertThat(pipeline.failure()).isNull();
+    }
+
+    assertThat(IcebergTables.rows(config, "raw.shop_eu_orders"))
+        .extracting(r -> ((Record) r.getField("_kafka")).getField("topic"))
+        .containsOnly("shop.eu-orders");
+    assertThat(IcebergTables.rows(config, "raw.shop_us_orders"))
+        .extracting(r -> (Long) r.getField("seq"))
+        .allMatch(seq -> seq >= 1000 && seq < 1200);
+    assertThat(IcebergTables.exists(config, "raw.other")).as("unmatched topic").isFalse();
   }
 
   static GenericRecord payment(Random random, int i) {

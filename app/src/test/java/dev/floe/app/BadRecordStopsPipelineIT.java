@@ -10,6 +10,7 @@ import dev.floe.embedded.KafkaBroker;
 import dev.floe.sinks.iceberg.IcebergTableSink;
 import dev.floe.testsupport.ConfluentAvroProducer;
 import dev.floe.testsupport.SchemaRegistry;
+import dev.floe.testsupport.SharedServices;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,28 +21,14 @@ import org.apache.iceberg.data.Record;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** on-error: stop (the default): a bad record stops the pipeline; nothing after it is committed. */
 class BadRecordStopsPipelineIT {
-  static KafkaBroker broker;
-  static SchemaRegistry registry;
+  static final KafkaBroker broker = SharedServices.broker();
+  static final SchemaRegistry registry = SharedServices.registry();
   @TempDir Path dir;
-
-  @BeforeAll
-  static void start() {
-    broker = KafkaBroker.start();
-    registry = SchemaRegistry.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    registry.stop();
-    broker.stop();
-  }
 
   @Test
   void undecodableRecordStopsThePipelineAndNothingAfterItIsCommitted() throws Exception {

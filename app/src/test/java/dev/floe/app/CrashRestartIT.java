@@ -7,6 +7,7 @@ import dev.floe.core.config.FloeConfig;
 import dev.floe.embedded.KafkaBroker;
 import dev.floe.testsupport.ConfluentAvroProducer;
 import dev.floe.testsupport.SchemaRegistry;
+import dev.floe.testsupport.SharedServices;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,8 +17,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.iceberg.data.Record;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -31,21 +30,9 @@ import org.slf4j.LoggerFactory;
 class CrashRestartIT {
   private static final Logger LOG = LoggerFactory.getLogger(CrashRestartIT.class);
   private static final int RECORDS = 200_000;
-  static KafkaBroker broker;
-  static SchemaRegistry registry;
+  static final KafkaBroker broker = SharedServices.broker();
+  static final SchemaRegistry registry = SharedServices.registry();
   @TempDir Path dir;
-
-  @BeforeAll
-  static void start() {
-    broker = KafkaBroker.start();
-    registry = SchemaRegistry.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    registry.stop();
-    broker.stop();
-  }
 
   @Test
   void killNineAtRandomMomentsAndMidCommitLosesAndDoublesNothing() throws Exception {

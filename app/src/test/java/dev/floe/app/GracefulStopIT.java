@@ -7,30 +7,17 @@ import dev.floe.core.config.FloeConfig;
 import dev.floe.embedded.KafkaBroker;
 import dev.floe.testsupport.ConfluentAvroProducer;
 import dev.floe.testsupport.SchemaRegistry;
+import dev.floe.testsupport.SharedServices;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** SIGTERM is the graceful stop: what was read is committed before the process exits. */
 class GracefulStopIT {
-  static KafkaBroker broker;
-  static SchemaRegistry registry;
+  static final KafkaBroker broker = SharedServices.broker();
+  static final SchemaRegistry registry = SharedServices.registry();
   @TempDir Path dir;
-
-  @BeforeAll
-  static void start() {
-    broker = KafkaBroker.start();
-    registry = SchemaRegistry.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    registry.stop();
-    broker.stop();
-  }
 
   @Test
   void sigtermCommitsEverythingReadBeforeExiting() throws Exception {

@@ -9,6 +9,7 @@ import dev.floe.embedded.KafkaBroker;
 import dev.floe.sinks.iceberg.IcebergTableSink;
 import dev.floe.testsupport.ConfluentAvroProducer;
 import dev.floe.testsupport.SchemaRegistry;
+import dev.floe.testsupport.SharedServices;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,8 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.apache.iceberg.data.Record;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,21 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * member has its own sink and catalog connection, as separate processes would.
  */
 class RebalanceIT {
-  static KafkaBroker broker;
-  static SchemaRegistry registry;
+  static final KafkaBroker broker = SharedServices.broker();
+  static final SchemaRegistry registry = SharedServices.registry();
   @TempDir Path dir;
-
-  @BeforeAll
-  static void start() {
-    broker = KafkaBroker.start();
-    registry = SchemaRegistry.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    registry.stop();
-    broker.stop();
-  }
 
   @Test
   void thirdMemberJoinsAndOneLeavesMidStreamWithNothingLostOrDoubled() throws Exception {

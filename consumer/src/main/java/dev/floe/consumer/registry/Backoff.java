@@ -21,14 +21,15 @@ final class Backoff {
 
   /** Sleeps before the next attempt; false when the episode has lasted too long. */
   boolean pause(Logger log, String what, String failure) {
-    if (System.nanoTime() >= deadlineNanos) {
+    long leftMillis = (deadlineNanos - System.nanoTime()) / 1_000_000;
+    if (leftMillis <= 0) {
       return false;
     }
     if (attempts++ == 0) {
       log.warn("{} failed ({}); retrying with backoff", what, failure);
     }
     try {
-      Thread.sleep(delayMillis);
+      Thread.sleep(Math.min(delayMillis, leftMillis)); // give up on time, not up to one delay late
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;

@@ -2,6 +2,7 @@ package dev.floe.consumer.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.floe.core.Durations;
 import dev.floe.core.Errors;
 import dev.floe.core.FloeException;
 import dev.floe.core.config.RegistrySettings;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Looks schemas up by id through the Confluent Schema Registry REST API. Ids are immutable in the
  * registry, so every id is fetched once and cached for the life of the process. An unreachable
  * registry (connection errors, 5xx, 429) is retried with exponential backoff for {@code retry-for};
- * an id the registry does not know is not retried.
+ * any other answer (unknown id, refused credentials, a page that is not a schema) fails at once,
+ * because waiting will not change it.
  */
 public final class SchemaRegistryClient {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistryClient.class);
@@ -58,51 +60,69 @@ public final class SchemaRegistryClient {
     Backoff backoff =
         new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), settings.retryFor());
     while (true) {
-      String failure;
+      HttpResponse<String> response;
       try {
-        HttpResponse<String> response =
+        response =
             http.send(request(uri), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        int status = response.statusCode();
-        if (status == 200) {
-          backoff.recovered(LOG, "Schema Registry " + settings.url());
-          return parse(id, response.body());
-        }
-        if (status == 404) {
-          throw new UnknownSchemaException(id, settings.url());
-        }
-        if (status == 401 || status == 403) {
-          throw Errors.of(
-              "Schema Registry "
-                  + settings.url()
-                  + " refused access (HTTP "
-                  + status
-                  + ") to schema id "
-                  + id,
-              "check schema-registry.basic-auth or bearer-token",
-              null);
-        }
-        failure = "HTTP " + status + ": " + abbreviate(response.body());
       } catch (IOException e) {
-        failure =
-            e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        retryOrGiveUp(
+            backoff,
+            id,
+            e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        continue;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw Errors.of("Interrupted while fetching schema id " + id, null, e);
       }
-      if (!backoff.pause(
-          LOG, "Schema Registry " + settings.url() + " (schema id " + id + ")", failure)) {
-        throw Errors.of(
-            "Schema Registry "
-                + settings.url()
-                + " unreachable for "
-                + settings.retryFor()
-                + " (last error: "
-                + failure
-                + ")",
-            "start the registry or fix schema-registry.url; Floe resumes from the last commit",
-            null);
+      int status = response.statusCode();
+      if (status == 200) {
+        backoff.recovered(LOG, "Schema Registry " + settings.url());
+        return parse(id, uri, response.body());
       }
+      if (status >= 500 || status == 429) { // the registry is down or overloaded: worth waiting for
+        retryOrGiveUp(backoff, id, "HTTP " + status + ": " + abbreviate(response.body()));
+        continue;
+      }
+      throw refused(id, uri, status, response.body());
     }
+  }
+
+  private void retryOrGiveUp(Backoff backoff, int id, String failure) {
+    if (!backoff.pause(
+        LOG, "Schema Registry " + settings.url() + " (schema id " + id + ")", failure)) {
+      throw Errors.of(
+          "Schema Registry "
+              + settings.url()
+              + " unreachable for "
+              + Durations.format(settings.retryFor())
+              + " (last error: "
+              + failure
+              + ")",
+          "start the registry or fix schema-registry.url; Floe resumes from the last commit",
+          null);
+    }
+  }
+
+  /** An answer that waiting will not change: say what came back and what it likely means. */
+  private RuntimeException refused(int id, URI uri, int status, String body) {
+    if (status == 404) {
+      return new UnknownSchemaException(id, settings.url());
+    }
+    if (status == 401 || status == 403) {
+      return Errors.of(
+          "Schema Registry "
+              + settings.url()
+              + " refused access (HTTP "
+              + status
+              + ") to schema id "
+              + id,
+          "check schema-registry.basic-auth or bearer-token",
+          null);
+    }
+    return Errors.of(
+        "Schema Registry answered HTTP " + status + " for " + uri + ": " + abbreviate(body),
+        "check that schema-registry.url is the base of the Confluent-compatible API (for Apicurio: .../apis/ccompat/v7)",
+        null);
   }
 
   private HttpRequest request(URI uri) {
@@ -116,12 +136,20 @@ public final class SchemaRegistryClient {
     return b.GET().build();
   }
 
-  private static RegisteredSchema parse(int id, String body) throws IOException {
-    JsonNode node = JSON.readTree(body);
-    JsonNode schema = node.get("schema");
+  private static RegisteredSchema parse(int id, URI uri, String body) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(body);
+    } catch (IOException e) {
+      node = null;
+    }
+    JsonNode schema = node == null ? null : node.get("schema");
     if (schema == null) {
-      throw new IOException(
-          "registry answer for id " + id + " has no 'schema' field: " + abbreviate(body));
+      throw Errors.of(
+          "Schema Registry answer for " + uri + " is not a schema: " + abbreviate(body),
+          "check that schema-registry.url is the base of the Confluent-compatible API"
+              + " (for Apicurio: .../apis/ccompat/v7)",
+          null);
     }
     String type = node.hasNonNull("schemaType") ? node.get("schemaType").asText() : "AVRO";
     return new RegisteredSchema(id, type, schema.asText());

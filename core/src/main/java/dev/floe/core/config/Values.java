@@ -10,7 +10,6 @@ import java.util.stream.Collectors;
 
 /** Parsing of the value syntaxes config files use: durations, sizes, {@code ${env:...}}. */
 final class Values {
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
   private static final Pattern SIZE =
       Pattern.compile("(\\d+)\\s*(B|KB|MB|GB|KiB|MiB|GiB)?", Pattern.CASE_INSENSITIVE);
   private static final Pattern ENV =
@@ -19,23 +18,7 @@ final class Values {
   private Values() {}
 
   static Duration duration(String text) {
-    Matcher m = DURATION.matcher(text.trim());
-    if (!m.matches()) {
-      throw new IllegalArgumentException("'" + text + "' is not a duration");
-    }
-    long n = Long.parseLong(m.group(1));
-    Duration d =
-        switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(n);
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          case "h" -> Duration.ofHours(n);
-          default -> Duration.ofDays(n);
-        };
-    if (d.isZero()) {
-      throw new IllegalArgumentException("'" + text + "' must be longer than zero");
-    }
-    return d;
+    return dev.floe.core.Durations.parse(text);
   }
 
   /** Sizes: KB/MB/GB are powers of 1000, KiB/MiB/GiB powers of 1024, a bare number is bytes. */

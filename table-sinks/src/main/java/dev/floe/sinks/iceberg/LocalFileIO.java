@@ -94,6 +94,18 @@ public final class LocalFileIO implements FileIO, SupportsPrefixOperations {
     if (location.startsWith("file:")) {
       return Path.of(java.net.URI.create(location.replaceFirst("^file:/+", "file:///")));
     }
+    if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
+      // Writing s3://... as a local path would put the data in a local "s3:" folder while the
+      // catalog
+      // points readers at object storage: a silently broken table.
+      throw dev.floe.core.Errors.of(
+          "table location "
+              + location
+              + " is not on the local file system, and this version of Floe"
+              + " writes local warehouses only",
+          "use a catalog whose warehouse is a local directory (object storage arrives with S3 support)",
+          null);
+    }
     return Path.of(location);
   }
 

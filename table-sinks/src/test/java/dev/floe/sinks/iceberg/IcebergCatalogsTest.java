@@ -76,4 +76,14 @@ class IcebergCatalogsTest {
     io.deleteFile(location);
     assertThat(io.newInputFile(location).exists()).isFalse();
   }
+
+  @Test
+  void localFileIoRefusesObjectStoreLocationsInsteadOfWritingThemLocally() {
+    LocalFileIO io = new LocalFileIO();
+    assertThatThrownBy(() -> io.newOutputFile("s3://bucket/warehouse/t/data/x.parquet"))
+        .isInstanceOf(FloeException.class)
+        .hasMessageContaining(
+            "s3://bucket/warehouse/t/data/x.parquet is not on the local file system");
+    assertThat(warehouse.resolve("s3:")).doesNotExist();
+  }
 }
