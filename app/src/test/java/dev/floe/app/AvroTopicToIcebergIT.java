@@ -1,12 +1,9 @@
 package dev.floe.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import dev.floe.consumer.Pipeline;
 import dev.floe.core.config.FloeConfig;
 import dev.floe.embedded.KafkaBroker;
-import dev.floe.sinks.iceberg.IcebergTableSink;
 import dev.floe.testsupport.ConfluentAvroProducer;
 import dev.floe.testsupport.SchemaRegistry;
 import dev.floe.testsupport.SharedServices;
@@ -128,17 +125,12 @@ class AvroTopicToIcebergIT {
             commit: { interval: 1s, max-records: 1000 }
         """);
 
-    try (IcebergTableSink sink = new IcebergTableSink(config);
-        Pipeline pipeline = new Pipeline(config, Map.of("iceberg", sink))) {
-      pipeline.start();
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .until(
-              () ->
-                  pipeline.failure() != null
-                      || IcebergTables.rows(config, "finance.payments").size() >= produced.size());
-      assertThat(pipeline.failure()).isNull();
-    }
+    Throwable failure =
+        Pipelines.runUntil(
+            config,
+            Duration.ofSeconds(90),
+            () -> IcebergTables.rowCount(config, "finance.payments") >= produced.size());
+    assertThat(failure).isNull();
 
     List<Record> rows = IcebergTables.rows(config, "finance.payments");
     Map<String, Record> byPosition =
@@ -205,18 +197,14 @@ class AvroTopicToIcebergIT {
             commit: { interval: 1s }
         """);
 
-    try (IcebergTableSink sink = new IcebergTableSink(config);
-        Pipeline pipeline = new Pipeline(config, Map.of("iceberg", sink))) {
-      pipeline.start();
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(
-              () ->
-                  pipeline.failure() != null
-                      || IcebergTables.rows(config, "raw.shop_eu_orders").size() == 300
-                          && IcebergTables.rows(config, "raw.shop_us_orders").size() == 200);
-      assertThat(pipeline.failure()).isNull();
-    }
+    Throwable failure =
+        Pipelines.runUntil(
+            config,
+            Duration.ofSeconds(60),
+            () ->
+                IcebergTables.rowCount(config, "raw.shop_eu_orders") == 300
+                    && IcebergTables.rowCount(config, "raw.shop_us_orders") == 200);
+    assertThat(failure).isNull();
 
     assertThat(IcebergTables.rows(config, "raw.shop_eu_orders"))
         .extracting(r -> ((Record) r.getField("_kafka")).getField("topic"))

@@ -1,13 +1,10 @@
 package dev.floe.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import dev.floe.consumer.Pipeline;
 import dev.floe.core.BadRecordException;
 import dev.floe.core.config.FloeConfig;
 import dev.floe.embedded.KafkaBroker;
-import dev.floe.sinks.iceberg.IcebergTableSink;
 import dev.floe.testsupport.ConfluentAvroProducer;
 import dev.floe.testsupport.SchemaRegistry;
 import dev.floe.testsupport.SharedServices;
@@ -102,13 +99,8 @@ class BadRecordStopsPipelineIT {
     }
   }
 
-  private static Throwable runUntilFailure(FloeConfig config) throws Exception {
-    try (IcebergTableSink sink = new IcebergTableSink(config);
-        Pipeline pipeline = new Pipeline(config, Map.of("iceberg", sink))) {
-      pipeline.start();
-      await().atMost(Duration.ofSeconds(60)).until(() -> pipeline.failure() != null);
-      return pipeline.failure();
-    }
+  private static Throwable runUntilFailure(FloeConfig config) {
+    return Pipelines.runUntil(config, Duration.ofSeconds(60), () -> false);
   }
 
   /** Offsets in the table, sorted, duplicates kept. */

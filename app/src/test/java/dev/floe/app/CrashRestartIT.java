@@ -60,12 +60,12 @@ class CrashRestartIT {
     int midCommitKills = 0;
     while (kills < 6 || midCommitKills < 3) {
       boolean midCommit = kills % 2 == 1;
-      long before = rowCount(parsed);
+      long before = IcebergTables.rowCount(parsed, "raw.crash");
       try (ChildFloe floe = ChildFloe.run(config, logs.resolve("run-" + kills + ".log"))) {
         // let each run commit something first, so kills interleave with real progress
         await()
             .atMost(Duration.ofSeconds(90))
-            .until(() -> rowCount(parsed) > before || !floe.isAlive());
+            .until(() -> IcebergTables.rowCount(parsed, "raw.crash") > before || !floe.isAlive());
         if (midCommit) { // kill right after the next commit starts: files written, snapshot not yet
           // swapped in
           int seen = floe.commitsStarted();
@@ -75,7 +75,7 @@ class CrashRestartIT {
                   () ->
                       floe.commitsStarted() > seen
                           || !floe.isAlive()
-                          || rowCount(parsed) >= RECORDS);
+                          || IcebergTables.rowCount(parsed, "raw.crash") >= RECORDS);
         } else {
           Thread.sleep(random.nextInt(1500));
         }
@@ -89,8 +89,8 @@ class CrashRestartIT {
           kills,
           midCommit ? "mid-commit" : "random",
           before,
-          rowCount(parsed));
-      if (rowCount(parsed) >= RECORDS) {
+          IcebergTables.rowCount(parsed, "raw.crash"));
+      if (IcebergTables.rowCount(parsed, "raw.crash") >= RECORDS) {
         break; // everything landed before we could kill more; the checks below still apply
       }
     }
@@ -105,7 +105,7 @@ class CrashRestartIT {
             registry,
             "floe-crash",
             tables.formatted(10_000_000).replace("interval: 1s", "interval: 10m"));
-    long remaining = RECORDS - rowCount(parsed);
+    long remaining = RECORDS - IcebergTables.rowCount(parsed, "raw.crash");
     try (ChildFloe floe = ChildFloe.run(lastConfig, logs.resolve("run-final.log"))) {
       await()
           .atMost(Duration.ofSeconds(120))
@@ -130,16 +130,6 @@ class CrashRestartIT {
         .isEmpty();
     assertThat(Sets.difference(expected, copies.keySet())).as("records lost").isEmpty();
     assertThat(rows).hasSize(RECORDS);
-  }
-
-  private static long rowCount(FloeConfig config) {
-    if (!IcebergTables.exists(config, "raw.crash")) {
-      return 0;
-    }
-    var snapshot = IcebergTables.load(config, "raw.crash").currentSnapshot();
-    return snapshot == null
-        ? 0
-        : Long.parseLong(snapshot.summary().getOrDefault("total-records", "0"));
   }
 
   /** Small set helper so the assertion message lists the lost positions themselves. */

@@ -35,6 +35,17 @@ final class IcebergTables {
     }
   }
 
+  /** Rows in the table's current snapshot, from its summary (cheap enough to poll); 0 if none. */
+  static long rowCount(FloeConfig config, String table) {
+    if (!exists(config, table)) {
+      return 0;
+    }
+    var snapshot = load(config, table).currentSnapshot();
+    return snapshot == null
+        ? 0
+        : Long.parseLong(snapshot.summary().getOrDefault("total-records", "0"));
+  }
+
   static List<Record> rows(FloeConfig config, String table) {
     if (!exists(config, table)) {
       return List.of();

@@ -50,16 +50,20 @@ class RebalanceIT {
 
     Member a = new Member(config);
     Member b = new Member(config);
-    await().atMost(Duration.ofSeconds(60)).until(() -> rowCount(config) > 5_000);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> IcebergTables.rowCount(config, "web.clicks") > 5_000);
     Member c = new Member(config);
-    await().atMost(Duration.ofSeconds(60)).until(() -> rowCount(config) > 25_000);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> IcebergTables.rowCount(config, "web.clicks") > 25_000);
     a.close(); // leaves the group: its partitions move to b and c
     List<RecordMetadata> produced = producing.get();
     await()
         .atMost(Duration.ofSeconds(120))
         .until(
             () ->
-                rowCount(config) >= produced.size()
+                IcebergTables.rowCount(config, "web.clicks") >= produced.size()
                     || b.pipeline.failure() != null
                     || c.pipeline.failure() != null);
     b.close();
@@ -76,16 +80,6 @@ class RebalanceIT {
         produced.stream().map(m -> m.partition() + "/" + m.offset()).collect(Collectors.toSet());
     assertThat(copies.values()).as("no record twice").allMatch(n -> n == 1);
     assertThat(copies.keySet()).as("every record once").isEqualTo(expected);
-  }
-
-  private static long rowCount(FloeConfig config) {
-    if (!IcebergTables.exists(config, "web.clicks")) {
-      return 0;
-    }
-    var snapshot = IcebergTables.load(config, "web.clicks").currentSnapshot();
-    return snapshot == null
-        ? 0
-        : Long.parseLong(snapshot.summary().getOrDefault("total-records", "0"));
   }
 
   private static List<RecordMetadata> produceSlowly(int count) {
