@@ -7,7 +7,8 @@ import java.util.Map;
  *
  * @param type {@code jdbc} or {@code rest}
  * @param uri JDBC URL or REST base URI
- * @param warehouse warehouse location or name passed to the catalog; null means Floe's warehouse
+ * @param warehouse JDBC: the table root, null for Floe's warehouse; REST: the warehouse name the
+ *     server expects, null for the server's default
  * @param properties further catalog properties passed through unchanged (credentials included)
  */
 public record CatalogSettings(
