@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.iceberg.data.Record;
@@ -49,6 +50,26 @@ class BadRecordStopsPipelineIT {
     // A restart meets the same record again: nothing is skipped silently.
     assertThat(runUntilFailure(config)).hasMessageContaining("offset 100");
     assertThat(offsets(config, "raw.bad")).isEqualTo(range(0, 100));
+
+    // The documented way past it (docs/operations.md): delete the topic up to the record after it.
+    try (var admin = broker.admin()) {
+      admin
+          .deleteRecords(
+              Map.of(
+                  new org.apache.kafka.common.TopicPartition("bad", 0),
+                  org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(101)))
+          .all()
+          .get();
+    }
+    assertThat(
+            Pipelines.runUntil(
+                config,
+                Duration.ofSeconds(60),
+                () -> IcebergTables.rowCount(config, "raw.bad") == 200))
+        .isNull();
+    List<Long> expected = range(0, 100);
+    expected.addAll(range(101, 201));
+    assertThat(offsets(config, "raw.bad")).isEqualTo(expected);
   }
 
   @Test
