@@ -121,12 +121,17 @@ final class ConsumerWorker implements Runnable {
       SourcePartition p = new SourcePartition(tp.topic(), tp.partition());
       List<TableRoute> routes = router.routes(tp.topic());
       for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
-        process(r, p, routes);
+        if (!process(r, p, routes)) {
+          return; // fenced and re-positioned: the rest of this poll would be read twice
+        }
       }
     }
   }
 
-  private void process(
+  /**
+   * Routes one record to its tables; false when a commit was fenced and the worker re-positioned.
+   */
+  private boolean process(
       ConsumerRecord<byte[], byte[]> r, SourcePartition p, List<TableRoute> routes) {
     DecodedRecord decoded = null;
     String decodedFor = null;
@@ -153,10 +158,11 @@ final class ConsumerWorker implements Runnable {
         write(batch, decoded, r);
       }
       batch.cover(p, entry.committed(), r.offset());
-      if (batch.full()) {
-        commit(batch);
+      if (batch.full() && !commit(batch)) {
+        return false;
       }
     }
+    return true;
   }
 
   private void write(OpenBatch batch, DecodedRecord decoded, ConsumerRecord<byte[], byte[]> r) {
@@ -179,24 +185,33 @@ final class ConsumerWorker implements Runnable {
   private void commitDue() {
     long now = System.nanoTime();
     for (OpenBatch batch : List.copyOf(open.values())) {
-      if (batch.due(now)) {
-        commit(batch);
+      if (batch.due(now) && !commit(batch)) {
+        return;
       }
     }
   }
 
   private void commitAll() {
     for (OpenBatch batch : List.copyOf(open.values())) {
-      commit(batch);
+      if (!commit(batch)) {
+        return;
+      }
     }
   }
 
-  private void commit(OpenBatch batch) {
+  /**
+   * Commits a batch and its offsets. Returns false when the commit was fenced: then every open
+   * batch is dropped and the assigned partitions are re-positioned from the tables.
+   */
+  private boolean commit(OpenBatch batch) {
     String key = batch.route().key();
+    if (open.get(key) != batch) {
+      return true; // dropped meanwhile by a fence: there is nothing left to commit
+    }
     open.remove(key);
     if (batch.isEmpty()) {
       batch.batch().abort();
-      return;
+      return true;
     }
     PartitionOffsets next = batch.next();
     LOG.debug("Committing {} rows to {} with offsets {}", batch.batch().records(), key, next);
@@ -214,10 +229,12 @@ final class ConsumerWorker implements Runnable {
           result.millis(),
           next);
       acknowledge(next.asMap().keySet());
+      return true;
     } catch (CommitFencedException e) {
       LOG.warn("{}; re-reading the table offsets", e.getMessage());
       abortAll();
       position(consumer.assignment());
+      return false;
     } catch (RuntimeException e) {
       batch.batch().abort();
       throw e;

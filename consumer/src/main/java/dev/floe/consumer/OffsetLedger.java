@@ -33,8 +33,4 @@ final class OffsetLedger {
   void remove(SourcePartition p) {
     byTable.values().forEach(m -> m.remove(p));
   }
-
-  void clear() {
-    byTable.clear();
-  }
 }

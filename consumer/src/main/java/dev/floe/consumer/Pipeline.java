@@ -92,10 +92,6 @@ public final class Pipeline implements AutoCloseable {
     return stats;
   }
 
-  public boolean isRunning() {
-    return finished != null && finished.getCount() > 0;
-  }
-
   /** Stops gracefully (final commits) and waits for the workers. */
   @Override
   public void close() {
