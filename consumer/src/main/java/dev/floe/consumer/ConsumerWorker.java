@@ -46,7 +46,7 @@ final class ConsumerWorker implements Runnable {
   private final Router router;
   private final RecordDecoder decoder;
   private final Map<String, TableSink> sinks;
-  private final String resetPolicy;
+  private final PartitionPositioner positioner;
   private final PipelineStats stats;
   private final Map<String, OpenBatch> open = new LinkedHashMap<>();
   private final OffsetLedger ledger = new OffsetLedger();
@@ -65,7 +65,8 @@ final class ConsumerWorker implements Runnable {
     this.router = router;
     this.decoder = decoder;
     this.sinks = sinks;
-    this.resetPolicy = resetPolicy;
+    this.positioner =
+        new PartitionPositioner(consumer, group, router, this::sink, resetPolicy, ledger);
     this.stats = stats;
   }
 
@@ -233,7 +234,7 @@ final class ConsumerWorker implements Runnable {
     } catch (CommitFencedException e) {
       LOG.warn("{}; re-reading the table offsets", e.getMessage());
       abortAll();
-      position(consumer.assignment());
+      positioner.position(consumer.assignment());
       return false;
     } catch (RuntimeException e) {
       batch.batch().abort();
@@ -274,59 +275,6 @@ final class ConsumerWorker implements Runnable {
     open.clear();
   }
 
-  /** Reads each partition's offsets from its tables and seeks to the smallest start. */
-  private void position(Collection<TopicPartition> partitions) {
-    if (partitions.isEmpty()) {
-      return;
-    }
-    Map<String, PartitionOffsets> tableOffsets = new HashMap<>();
-    List<TopicPartition> needReset = new ArrayList<>();
-    Map<TopicPartition, Map<TableRoute, Long>> committed = new HashMap<>();
-    for (TopicPartition tp : partitions) {
-      SourcePartition p = new SourcePartition(tp.topic(), tp.partition());
-      Map<TableRoute, Long> perTable = new LinkedHashMap<>();
-      for (TableRoute route : router.routes(tp.topic())) {
-        PartitionOffsets offsets =
-            tableOffsets.computeIfAbsent(
-                route.key(), k -> sink(route).committedOffsets(route.spec(), group));
-        Long next = offsets.next(p);
-        perTable.put(route, next);
-        if (next == null) {
-          needReset.add(tp);
-        }
-      }
-      committed.put(tp, perTable);
-    }
-    Map<TopicPartition, Long> resets = resetPositions(needReset);
-    for (TopicPartition tp : partitions) {
-      SourcePartition p = new SourcePartition(tp.topic(), tp.partition());
-      long seek = Long.MAX_VALUE;
-      for (Map.Entry<TableRoute, Long> e : committed.get(tp).entrySet()) {
-        long start = e.getValue() != null ? e.getValue() : resets.get(tp);
-        ledger.put(e.getKey().key(), p, new OffsetLedger.Entry(e.getValue(), start));
-        seek = Math.min(seek, start);
-      }
-      if (seek != Long.MAX_VALUE) {
-        consumer.seek(tp, seek);
-        LOG.info(
-            "Partition {} resumes at offset {} (tables: {})", tp, seek, committed.get(tp).values());
-      }
-    }
-  }
-
-  /**
-   * Where a table that holds nothing of a partition starts: the log start by default ({@code
-   * auto.offset.reset=earliest}, so a new table gets the whole topic) or its end.
-   */
-  private Map<TopicPartition, Long> resetPositions(List<TopicPartition> partitions) {
-    if (partitions.isEmpty()) {
-      return Map.of();
-    }
-    return "latest".equals(resetPolicy)
-        ? consumer.endOffsets(partitions)
-        : consumer.beginningOffsets(partitions);
-  }
-
   private TableSink sink(TableRoute route) {
     return sinks.get(route.format().name().toLowerCase(java.util.Locale.ROOT));
   }
@@ -348,12 +296,12 @@ final class ConsumerWorker implements Runnable {
       partitions.forEach(tp -> ledger.remove(new SourcePartition(tp.topic(), tp.partition())));
       List<TopicPartition> kept = new ArrayList<>(consumer.assignment());
       kept.removeAll(partitions);
-      position(kept);
+      positioner.position(kept);
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      position(partitions);
+      positioner.position(partitions);
     }
   }
 }
