@@ -37,4 +37,26 @@ public record FloeConfig(
   public Optional<CatalogSettings> catalog(String name) {
     return Optional.ofNullable(catalogs.get(name));
   }
+
+  /** Never prints secrets: Kafka values whose key names a credential are masked. */
+  @Override
+  public String toString() {
+    java.util.Map<String, String> safe = new java.util.TreeMap<>();
+    kafka.forEach(
+        (k, v) ->
+            safe.put(k, k.matches("(?i).*(password|secret|jaas|token|credential).*") ? "****" : v));
+    return "FloeConfig[kafka="
+        + safe
+        + ", schemaRegistry="
+        + schemaRegistry
+        + ", warehouse="
+        + warehouse
+        + ", catalogs="
+        + catalogs.values()
+        + ", tables="
+        + tables.size()
+        + ", workers="
+        + workers
+        + "]";
+  }
 }

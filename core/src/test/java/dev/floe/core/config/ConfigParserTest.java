@@ -117,6 +117,22 @@ class ConfigParserTest {
   }
 
   @Test
+  void secretsNeverAppearWhenTheConfigIsPrinted() {
+    FloeConfig config =
+        new ConfigParser(k -> true, Map.<String, String>of()::get)
+            .parse(
+                MINIMAL.replace(
+                    "kafka:",
+                    "kafka:\n  sasl.jaas.config: \"org.apache.kafka.common.security.plain.PlainLoginModule required password='hunter2';\"\n  ssl.key.password: hunter3"),
+                BASE);
+
+    assertThat(config.toString())
+        .doesNotContain("hunter2")
+        .doesNotContain("hunter3")
+        .contains("sasl.jaas.config=****");
+  }
+
+  @Test
   void unknownKeyNamesKeyLineAndSuggestion() {
     assertThatThrownBy(() -> parse(MINIMAL + "    comit: { interval: 10s }\n"))
         .isInstanceOf(ConfigException.class)
