@@ -1,0 +1,157 @@
+package dev.floe.core.config;
+
+import dev.floe.core.TableId;
+import dev.floe.core.config.TableMapping.Format;
+import dev.floe.core.config.TableMapping.Mode;
+import dev.floe.core.config.TableMapping.OnError;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** Reads one entry of {@code tables} into a {@link TableMapping}. */
+final class TableMappingParser {
+  private static final Set<String> TABLE =
+      Set.of(
+          "topics",
+          "topic-pattern",
+          "table",
+          "formats",
+          "mode",
+          "partition-by",
+          "commit",
+          "catalog",
+          "on-error",
+          "target-file-size",
+          "kafka-metadata",
+          "table-properties");
+  private static final Set<String> COMMIT = Set.of("interval", "max-records", "max-bytes");
+  private static final Set<String> KAFKA_METADATA = Set.of("enabled", "column");
+
+  private TableMappingParser() {}
+
+  static TableMapping parse(
+      int index, ConfigNode node, Map<String, CatalogSettings> catalogs, String defaultCatalog) {
+    node.rejectUnknownKeys(TABLE);
+    List<String> topics = node.stringList("topics");
+    String patternText = node.string("topic-pattern", null);
+    if (topics.isEmpty() == (patternText == null)) {
+      throw node.error(
+          null,
+          topics.isEmpty()
+              ? "has neither topics nor topic-pattern"
+              : "has both topics and topic-pattern",
+          "set exactly one: topics: [orders] or topic-pattern: \"orders\\\\..*\"");
+    }
+    Pattern pattern = null;
+    if (patternText != null) {
+      try {
+        pattern = Pattern.compile(patternText);
+      } catch (PatternSyntaxException e) {
+        throw node.error(
+            "topic-pattern",
+            "not a valid regular expression: " + e.getDescription(),
+            "fix the expression (Java regex syntax)");
+      }
+    }
+    String template = node.requiredString("table", "add table: namespace.name, e.g. raw.${topic}");
+    try { // resolving with a sample name checks the template's shape even for topic patterns
+      for (String topic : topics.isEmpty() ? List.of("sample") : topics) {
+        TableId.parse(
+            template.replace("${topic}", topic.toLowerCase().replaceAll("[^a-z0-9_]", "_")));
+      }
+    } catch (IllegalArgumentException e) {
+      throw node.error(
+          "table", e.getMessage(), "write namespace.name; ${topic} is replaced by the topic name");
+    }
+    List<Format> formats = formats(node);
+    List<PartitionField> partitionBy = new ArrayList<>();
+    List<String> fields = node.stringList("partition-by");
+    for (int i = 0; i < fields.size(); i++) {
+      try {
+        partitionBy.add(PartitionField.parse(fields.get(i)));
+      } catch (IllegalArgumentException e) {
+        throw node.error(
+            "partition-by[" + i + "]", e.getMessage(), "see docs/configuration.md#partition-by");
+      }
+    }
+    String catalog = node.string("catalog", defaultCatalog);
+    if (!catalogs.containsKey(catalog)) {
+      throw node.error(
+          "catalog",
+          "catalog '" + catalog + "' is not defined",
+          "define it under catalogs: or use one of " + catalogs.keySet());
+    }
+    return new TableMapping(
+        index,
+        topics,
+        pattern,
+        template,
+        formats,
+        node.enumValue("mode", Mode.class, Mode.APPEND),
+        partitionBy,
+        commit(node.child("commit")),
+        catalog,
+        node.enumValue("on-error", OnError.class, OnError.STOP),
+        node.bytes("target-file-size", 128L << 20),
+        kafkaMetadataColumn(node),
+        node.child("table-properties").stringMap());
+  }
+
+  private static List<Format> formats(ConfigNode node) {
+    List<String> names = node.stringList("formats");
+    List<Format> formats = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      Format f =
+          java.util.Arrays.stream(Format.values())
+              .filter(v -> Values.configName(v).equals(name))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      node.error(
+                          "formats",
+                          "'" + name + "' is not a supported format",
+                          "use: " + Values.configNames(Format.class)));
+      if (formats.contains(f)) {
+        throw node.error("formats", "'" + name + "' is listed twice", "list each format once");
+      }
+      formats.add(f);
+    }
+    return formats.isEmpty() ? List.of(Format.ICEBERG) : formats;
+  }
+
+  private static CommitPolicy commit(ConfigNode node) {
+    node.rejectUnknownKeys(COMMIT);
+    CommitPolicy d = CommitPolicy.DEFAULT;
+    return new CommitPolicy(
+        node.duration("interval", d.interval()),
+        node.longValue("max-records", d.maxRecords(), 1),
+        node.bytes("max-bytes", d.maxBytes()));
+  }
+
+  private static String kafkaMetadataColumn(ConfigNode node) {
+    if (!node.has("kafka-metadata")) {
+      return "_kafka";
+    }
+    ConfigNode m = node.child("kafka-metadata");
+    m.rejectUnknownKeys(KAFKA_METADATA);
+    String enabled = m.string("enabled", "true");
+    if (!enabled.equals("true") && !enabled.equals("false")) {
+      throw m.error(
+          "enabled",
+          "'" + enabled + "' is not true or false",
+          "write enabled: true or enabled: false");
+    }
+    String column = m.string("column", "_kafka");
+    if (!column.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      throw m.error(
+          "column",
+          "'" + column + "' is not a valid column name",
+          "use letters, digits and underscores");
+    }
+    return enabled.equals("true") ? column : null;
+  }
+}
