@@ -20,10 +20,18 @@ public final class KafkaSettings {
     return KNOWN.contains(key) || key.startsWith("sasl.") || key.startsWith("ssl.");
   }
 
-  static Map<String, Object> consumerProperties(Map<String, String> configured, String clientId) {
+  /** The properties of worker {@code worker}'s consumer. */
+  static Map<String, Object> consumerProperties(
+      Map<String, String> configured, String clientId, int worker) {
     Map<String, Object> props = new HashMap<>(configured);
     props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000");
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    String instance = configured.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    if (instance != null) {
+      // Static membership: a restarted replica takes its partitions back at once instead of after
+      // session.timeout.ms. Each worker is its own member, so each needs its own stable id.
+      props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instance + "-" + worker);
+    }
     // Offsets live in the table commits; group offsets are committed by Floe after each table
     // commit.
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -50,7 +50,7 @@ public final class Pipeline implements AutoCloseable {
     for (int i = 0; i < config.workers(); i++) {
       String clientId = config.groupId() + "-" + ProcessHandle.current().pid() + "-" + i;
       KafkaConsumer<byte[], byte[]> consumer =
-          new KafkaConsumer<>(KafkaSettings.consumerProperties(config.kafka(), clientId));
+          new KafkaConsumer<>(KafkaSettings.consumerProperties(config.kafka(), clientId, i));
       ConsumerWorker worker =
           new ConsumerWorker(consumer, config.groupId(), router, decoder, sinks, reset, stats);
       Thread thread = new Thread(() -> runWorker(worker), "floe-worker-" + i);
