@@ -60,14 +60,17 @@ public final class RecordDecoder {
           null);
     }
     Compiled c = compiled(record, id, metadataColumn);
+    BinaryDecoder reuse = decoders.get();
     BinaryDecoder in =
         DecoderFactory.get()
             .binaryDecoder(
                 value,
                 ConfluentFraming.PAYLOAD_OFFSET,
                 value.length - ConfluentFraming.PAYLOAD_OFFSET,
-                decoders.get());
-    decoders.set(in);
+                reuse);
+    if (reuse == null) {
+      decoders.set(in); // the factory re-targets the same decoder on later calls
+    }
     Object[] values;
     try {
       values = (Object[]) c.reader().read(in);
