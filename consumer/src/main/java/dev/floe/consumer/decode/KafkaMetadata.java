@@ -33,6 +33,27 @@ final class KafkaMetadata {
 
   private KafkaMetadata() {}
 
+  /**
+   * The row type with the metadata column appended, or {@code struct} itself when {@code column} is
+   * null.
+   *
+   * @throws IllegalArgumentException when the source already has a field of that name
+   */
+  static Type.Struct append(Type.Struct struct, String column) {
+    if (column == null) {
+      return struct;
+    }
+    if (struct.indexOf(column) >= 0) {
+      throw new IllegalArgumentException(
+          "the source has its own field '"
+              + column
+              + "', the name of the Kafka metadata column; rename the column with kafka-metadata.column");
+    }
+    List<Field> fields = new java.util.ArrayList<>(struct.fields());
+    fields.add(field(column));
+    return new Type.Struct(fields);
+  }
+
   static Field field(String column) {
     return new Field(
         column,

@@ -5,37 +5,36 @@ import dev.floe.consumer.registry.SchemaRegistryClient;
 import dev.floe.core.BadRecordException.Stage;
 import dev.floe.core.Errors;
 import dev.floe.core.SourcePosition;
-import dev.floe.core.row.Field;
 import dev.floe.core.row.Row;
-import dev.floe.core.row.Type;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Turns Confluent-framed record values into rows: reads the schema id, fetches the schema once,
- * compiles it once, then decodes each payload straight into the row model and appends the Kafka
- * metadata column. Thread-safe; each worker thread keeps its own Avro decoder for reuse.
+ * compiles it once with the format the registry names (Avro today), then decodes each payload
+ * straight into the row model and fills in the Kafka metadata column. Thread-safe.
  */
 public final class RecordDecoder {
   private final SchemaRegistryClient registry;
-  private final Map<Key, Compiled> compiled = new ConcurrentHashMap<>();
-  private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
+  private final Map<String, PayloadFormat> formats;
+  private final Map<Key, PayloadDecoder> compiled = new ConcurrentHashMap<>();
 
   public RecordDecoder(SchemaRegistryClient registry) {
+    this(registry, List.of(new AvroFormat()));
+  }
+
+  RecordDecoder(SchemaRegistryClient registry, List<PayloadFormat> formats) {
     this.registry = registry;
+    this.formats =
+        formats.stream().collect(Collectors.toMap(PayloadFormat::schemaType, Function.identity()));
   }
 
   private record Key(int schemaId, String metadataColumn) {}
-
-  private record Compiled(Type.Struct schema, AvroMapping.ValueReader reader) {}
 
   /**
    * Decodes a record's value. A null value (tombstone) yields null.
@@ -59,58 +58,46 @@ public final class RecordDecoder {
           "produce with a Schema Registry serializer (Confluent wire format)",
           null);
     }
-    Compiled c = compiled(record, id, metadataColumn);
-    BinaryDecoder reuse = decoders.get();
-    BinaryDecoder in =
-        DecoderFactory.get()
-            .binaryDecoder(
-                value,
-                ConfluentFraming.PAYLOAD_OFFSET,
-                value.length - ConfluentFraming.PAYLOAD_OFFSET,
-                reuse);
-    if (reuse == null) {
-      decoders.set(in); // the factory re-targets the same decoder on later calls
-    }
-    Object[] values;
+    PayloadDecoder decoder = compiled(record, id, metadataColumn);
+    PayloadDecoder.Decoded decoded;
     try {
-      values = (Object[]) c.reader().read(in);
-      if (!in.isEnd()) {
-        throw new IOException(
-            (value.length - ConfluentFraming.PAYLOAD_OFFSET)
-                + "-byte payload has bytes left after the record");
-      }
+      decoded = decoder.decode(value, ConfluentFraming.PAYLOAD_OFFSET);
     } catch (IOException | RuntimeException e) {
       throw Errors.badRecord(
           position(record),
           Stage.DECODE,
-          "the Avro payload does not match its schema id " + id + " (" + e + ")",
+          "the payload does not match its schema id " + id + " (" + e + ")",
           "check the producer's serializer and that it registered the schema it wrote with",
           e);
     }
+    Object[] values = decoded.values();
     if (metadataColumn != null) {
-      values[values.length - 1] = KafkaMetadata.row(record); // the slot the reader left free
+      values[values.length - 1] = KafkaMetadata.row(record); // the slot the decoder left free
     }
-    return new DecodedRecord(c.schema(), Row.wrap(values), id);
+    return new DecodedRecord(decoded.type(), Row.wrap(values), id);
   }
 
-  private Compiled compiled(ConsumerRecord<byte[], byte[]> record, int id, String metadataColumn) {
+  private PayloadDecoder compiled(
+      ConsumerRecord<byte[], byte[]> record, int id, String metadataColumn) {
     Key key = new Key(id, metadataColumn);
-    Compiled c = compiled.get(key);
-    if (c == null) {
-      c = compile(record, id, metadataColumn);
-      compiled.putIfAbsent(key, c);
+    PayloadDecoder decoder = compiled.get(key);
+    if (decoder == null) {
+      decoder = compile(record, id, metadataColumn);
+      compiled.putIfAbsent(key, decoder);
     }
-    return c;
+    return decoder;
   }
 
-  private Compiled compile(ConsumerRecord<byte[], byte[]> record, int id, String metadataColumn) {
+  private PayloadDecoder compile(
+      ConsumerRecord<byte[], byte[]> record, int id, String metadataColumn) {
     RegisteredSchema registered;
     try {
       registered = registry.schema(id);
     } catch (SchemaRegistryClient.UnknownSchemaException e) {
       throw Errors.badRecord(position(record), Stage.DECODE, e.problem(), e.fix(), null);
     }
-    if (!"AVRO".equals(registered.type())) {
+    PayloadFormat format = formats.get(registered.type());
+    if (format == null) {
       throw Errors.badRecord(
           position(record),
           Stage.DECODE,
@@ -118,27 +105,16 @@ public final class RecordDecoder {
               + id
               + " is a "
               + registered.type()
-              + " schema; this version of Floe decodes Avro only",
-          "produce Avro for this topic",
+              + " schema, which this version of Floe does not decode"
+              + " (it decodes "
+              + String.join(", ", formats.keySet())
+              + ")",
+          "produce one of those formats for this topic",
           null);
     }
     try {
-      Schema schema = new Schema.Parser().setValidateDefaults(false).parse(registered.text());
-      AvroMapping.Mapped m = AvroMapping.record(schema, metadataColumn == null ? 0 : 1);
-      Type.Struct struct = (Type.Struct) m.type();
-      if (metadataColumn != null) {
-        if (struct.indexOf(metadataColumn) >= 0) {
-          throw new IllegalArgumentException(
-              "the record has its own field '"
-                  + metadataColumn
-                  + "', the name of the Kafka metadata column; rename the column with kafka-metadata.column");
-        }
-        List<Field> fields = new ArrayList<>(struct.fields());
-        fields.add(KafkaMetadata.field(metadataColumn));
-        struct = new Type.Struct(fields);
-      }
-      return new Compiled(struct, m.reader());
-    } catch (SchemaParseException | IllegalArgumentException e) {
+      return format.compile(registered, registry, metadataColumn);
+    } catch (IllegalArgumentException e) {
       throw Errors.badRecord(
           position(record),
           Stage.DECODE,

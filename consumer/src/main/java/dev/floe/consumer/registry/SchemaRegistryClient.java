@@ -34,6 +34,7 @@ public final class SchemaRegistryClient {
   private final HttpClient http;
   private final String authorization;
   private final Map<Integer, RegisteredSchema> cache = new ConcurrentHashMap<>();
+  private final Map<String, RegisteredSchema> referencedCache = new ConcurrentHashMap<>();
 
   public SchemaRegistryClient(RegistrySettings settings) {
     this.settings = settings;
@@ -50,13 +51,34 @@ public final class SchemaRegistryClient {
       return cached;
     }
     // Fetch outside computeIfAbsent: a retrying fetch must not block lookups of other ids.
-    RegisteredSchema fetched = fetch(id);
+    RegisteredSchema fetched = fetch(id, "/schemas/ids/" + id);
     cache.putIfAbsent(id, fetched);
     return fetched;
   }
 
-  private RegisteredSchema fetch(int id) {
-    URI uri = URI.create(settings.url() + "/schemas/ids/" + id);
+  /** A schema that another one references, by subject and version; cached like ids. */
+  public RegisteredSchema referenced(RegisteredSchema.Reference reference) {
+    String key = reference.subject() + "/" + reference.version();
+    RegisteredSchema cached = referencedCache.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    RegisteredSchema fetched =
+        fetch(
+            0,
+            "/subjects/"
+                + java.net.URLEncoder.encode(reference.subject(), StandardCharsets.UTF_8)
+                + "/versions/"
+                + reference.version());
+    referencedCache.putIfAbsent(key, fetched);
+    return fetched;
+  }
+
+  /**
+   * @param id the schema id for messages, 0 when fetching by subject and version
+   */
+  private RegisteredSchema fetch(int id, String path) {
+    URI uri = URI.create(settings.url() + path);
     Backoff backoff =
         new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), settings.retryFor());
     while (true) {
@@ -105,8 +127,14 @@ public final class SchemaRegistryClient {
 
   /** An answer that waiting will not change: say what came back and what it likely means. */
   private RuntimeException refused(int id, URI uri, int status, String body) {
-    if (status == 404) {
+    if (status == 404 && id > 0) {
       return new UnknownSchemaException(id, settings.url());
+    }
+    if (status == 404) {
+      return Errors.of(
+          "Schema Registry has no " + uri + ", which a registered schema references",
+          "register the referenced schema under that subject and version",
+          null);
     }
     if (status == 401 || status == 403) {
       return Errors.of(
@@ -152,7 +180,15 @@ public final class SchemaRegistryClient {
           null);
     }
     String type = node.hasNonNull("schemaType") ? node.get("schemaType").asText() : "AVRO";
-    return new RegisteredSchema(id, type, schema.asText());
+    java.util.List<RegisteredSchema.Reference> references = new java.util.ArrayList<>();
+    if (node.has("references")) {
+      for (JsonNode r : node.get("references")) {
+        references.add(
+            new RegisteredSchema.Reference(
+                r.path("name").asText(), r.path("subject").asText(), r.path("version").asInt()));
+      }
+    }
+    return new RegisteredSchema(id, type, schema.asText(), references);
   }
 
   private static String authorization(RegistrySettings s) {
