@@ -74,7 +74,7 @@ public final class ConfigParser {
         root.has("schema-registry") ? registry(root.child("schema-registry")) : null;
     String warehouse = warehouse(root, baseDir);
     Map<String, CatalogSettings> catalogs = catalogs(root.child("catalogs"), warehouse);
-    List<TableMapping> tables = tables(root, catalogs, registry);
+    List<TableMapping> tables = tables(root, catalogs, registry, baseDir);
     int workers = root.intValue("workers", 1, 1);
     return new FloeConfig(kafka, registry, warehouse, catalogs, tables, workers);
   }
@@ -190,7 +190,10 @@ public final class ConfigParser {
   }
 
   private List<TableMapping> tables(
-      ConfigNode root, Map<String, CatalogSettings> catalogs, RegistrySettings registry) {
+      ConfigNode root,
+      Map<String, CatalogSettings> catalogs,
+      RegistrySettings registry,
+      Path baseDir) {
     List<ConfigNode> nodes = root.nodeList("tables");
     if (nodes.isEmpty()) {
       throw root.error(
@@ -198,17 +201,11 @@ public final class ConfigParser {
           "no table mappings",
           "add at least one entry under tables: with topics and table");
     }
-    if (registry == null) {
-      throw root.error(
-          "schema-registry",
-          "is required: Avro topics are decoded with their registered schemas",
-          "add schema-registry: { url: http://host:8081 }");
-    }
     List<TableMapping> mappings = new ArrayList<>();
     Map<TableId, TableMapping> owners = new HashMap<>();
     String defaultCatalog = defaultCatalog(catalogs);
     for (int i = 0; i < nodes.size(); i++) {
-      TableMapping m = TableMappingParser.parse(i, nodes.get(i), catalogs, defaultCatalog);
+      TableMapping m = TableMappingParser.parse(i, nodes.get(i), catalogs, defaultCatalog, baseDir);
       for (String topic : m.topics()) {
         TableMapping previous = owners.putIfAbsent(m.tableFor(topic), m);
         if (previous != null && previous != m) {
@@ -221,6 +218,14 @@ public final class ConfigParser {
         }
       }
       mappings.add(m);
+      if (registry == null && m.valueFormat() == TableMapping.ValueFormat.CONFLUENT) {
+        throw root.error(
+            "schema-registry",
+            "is required: "
+                + m.label()
+                + " reads Confluent-framed values, which are decoded with their registered schemas",
+            "add schema-registry: { url: http://host:8081 }, or set value-format: json with a value-schema for plain JSON");
+      }
     }
     return mappings;
   }

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
  * @param topicPattern a regex over topic names, or null
  * @param tableTemplate e.g. {@code raw.${topic}}
  * @param kafkaMetadataColumn name of the {@code _kafka} struct column, or null when disabled
+ * @param valueSchema for {@link ValueFormat#JSON}: the JSON Schema document of the values; else
+ *     null
  */
 public record TableMapping(
     int index,
@@ -27,10 +29,20 @@ public record TableMapping(
     OnError onError,
     long targetFileSizeBytes,
     String kafkaMetadataColumn,
-    Map<String, String> tableProperties) {
+    Map<String, String> tableProperties,
+    ValueFormat valueFormat,
+    String valueSchema) {
 
   public enum Format {
     ICEBERG
+  }
+
+  /** How record values are encoded. */
+  public enum ValueFormat {
+    /** Confluent wire format: the registry's schema type (Avro, Protobuf, JSON Schema) decides. */
+    CONFLUENT,
+    /** Plain JSON without a registry; the mapping's {@code value-schema} describes it. */
+    JSON
   }
 
   public enum Mode {

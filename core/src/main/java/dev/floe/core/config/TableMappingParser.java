@@ -4,6 +4,7 @@ import dev.floe.core.TableId;
 import dev.floe.core.config.TableMapping.Format;
 import dev.floe.core.config.TableMapping.Mode;
 import dev.floe.core.config.TableMapping.OnError;
+import dev.floe.core.config.TableMapping.ValueFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,8 @@ final class TableMappingParser {
       Set.of(
           "topics",
           "topic-pattern",
+          "value-format",
+          "value-schema",
           "table",
           "formats",
           "mode",
@@ -32,8 +35,15 @@ final class TableMappingParser {
 
   private TableMappingParser() {}
 
+  /**
+   * @param baseDir the config file's directory, which {@code value-schema} paths are relative to
+   */
   static TableMapping parse(
-      int index, ConfigNode node, Map<String, CatalogSettings> catalogs, String defaultCatalog) {
+      int index,
+      ConfigNode node,
+      Map<String, CatalogSettings> catalogs,
+      String defaultCatalog,
+      java.nio.file.Path baseDir) {
     node.rejectUnknownKeys(TABLE);
     List<String> topics = node.stringList("topics");
     String patternText = node.string("topic-pattern", null);
@@ -97,7 +107,45 @@ final class TableMappingParser {
         node.enumValue("on-error", OnError.class, OnError.STOP),
         node.bytes("target-file-size", 128L << 20),
         kafkaMetadataColumn(node),
-        node.child("table-properties").stringMap());
+        node.child("table-properties").stringMap(),
+        node.enumValue("value-format", ValueFormat.class, ValueFormat.CONFLUENT),
+        valueSchema(node, baseDir));
+  }
+
+  /** Plain JSON needs the schema the registry would otherwise give; read and checked now. */
+  private static String valueSchema(ConfigNode node, java.nio.file.Path baseDir) {
+    ValueFormat format = node.enumValue("value-format", ValueFormat.class, ValueFormat.CONFLUENT);
+    String file = node.string("value-schema", null);
+    if (format == ValueFormat.CONFLUENT) {
+      if (file != null) {
+        throw node.error(
+            "value-schema",
+            "is only used with value-format: json (Confluent-framed values carry their"
+                + " schema id)",
+            "remove it, or set value-format: json");
+      }
+      return null;
+    }
+    if (file == null) {
+      throw node.error(
+          "value-schema",
+          "is required with value-format: json",
+          "point it at a JSON Schema file describing the values, e.g. value-schema: schemas/orders.json");
+    }
+    java.nio.file.Path path = baseDir.resolve(file);
+    try {
+      String text = java.nio.file.Files.readString(path);
+      new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+      return text;
+    } catch (java.io.IOException e) {
+      throw node.error(
+          "value-schema",
+          "cannot read a JSON Schema from "
+              + path
+              + ": "
+              + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()),
+          "check the path (relative to the config file) and that the file is valid JSON");
+    }
   }
 
   private static List<Format> formats(ConfigNode node) {

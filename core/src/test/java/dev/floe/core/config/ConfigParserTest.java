@@ -117,6 +117,43 @@ class ConfigParserTest {
   }
 
   @Test
+  void plainJsonNeedsAValueSchemaFileAndNoRegistry(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("orders.json"), "{\"type\": \"object\"}");
+    String yaml =
+        """
+        kafka: { bootstrap.servers: "b:9092" }
+        warehouse: wh
+        tables:
+          - topics: [orders]
+            table: sales.orders
+            value-format: json
+            value-schema: orders.json
+        """;
+    FloeConfig config =
+        new ConfigParser(KAFKA_KEYS::contains, Map.<String, String>of()::get).parse(yaml, dir);
+
+    assertThat(config.tables().get(0).valueFormat()).isEqualTo(TableMapping.ValueFormat.JSON);
+    assertThat(config.tables().get(0).valueSchema()).isEqualTo("{\"type\": \"object\"}");
+    assertThat(config.schemaRegistry()).isNull();
+    assertThatThrownBy(
+            () ->
+                new ConfigParser(KAFKA_KEYS::contains, Map.<String, String>of()::get)
+                    .parse(yaml.replace("orders.json", "missing.json"), dir))
+        .hasMessageContaining("line 7, 'tables[0].value-schema': cannot read a JSON Schema from");
+    assertThatThrownBy(
+            () ->
+                new ConfigParser(KAFKA_KEYS::contains, Map.<String, String>of()::get)
+                    .parse(yaml.replace("    value-schema: orders.json\n", ""), dir))
+        .hasMessageContaining("'tables[0].value-schema': is required with value-format: json");
+    assertThatThrownBy(
+            () ->
+                new ConfigParser(KAFKA_KEYS::contains, Map.<String, String>of()::get)
+                    .parse(yaml.replace("    value-format: json\n", ""), dir))
+        .hasMessageContaining("'tables[0].value-schema': is only used with value-format: json");
+  }
+
+  @Test
   void secretsNeverAppearWhenTheConfigIsPrinted() {
     FloeConfig config =
         new ConfigParser(k -> true, Map.<String, String>of()::get)
