@@ -11,6 +11,7 @@ import dev.floe.core.FloeException;
 import dev.floe.core.PartitionOffsets;
 import dev.floe.core.SourcePartition;
 import dev.floe.core.SourcePosition;
+import dev.floe.core.config.TableMapping;
 import dev.floe.core.sink.CommitResult;
 import dev.floe.core.sink.TableSink;
 import java.time.Duration;
@@ -135,7 +136,7 @@ final class ConsumerWorker implements Runnable {
   private boolean process(
       ConsumerRecord<byte[], byte[]> r, SourcePartition p, List<TableRoute> routes) {
     DecodedRecord decoded = null;
-    String decodedFor = null;
+    TableMapping decodedFor = null; // the mappings of a record usually decode it alike: decode once
     for (TableRoute route : routes) {
       OffsetLedger.Entry entry = ledger.get(route.key(), p);
       if (entry == null) {
@@ -145,10 +146,9 @@ final class ConsumerWorker implements Runnable {
       if (r.offset() < entry.start()) {
         continue; // already in this table
       }
-      String column = route.mapping().kafkaMetadataColumn();
-      if (decoded == null || !Objects.equals(decodedFor, column)) {
-        decoded = decoder.decode(r, column);
-        decodedFor = column;
+      if (decodedFor == null || !decodesAlike(decodedFor, route.mapping())) {
+        decoded = decoder.decode(r, route.mapping());
+        decodedFor = route.mapping();
       }
       OpenBatch batch = open.get(route.key());
       if (batch == null) {
@@ -164,6 +164,16 @@ final class ConsumerWorker implements Runnable {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether two mappings turn a record into the same row (same value format, same metadata column).
+   */
+  private static boolean decodesAlike(TableMapping a, TableMapping b) {
+    return a == b
+        || a.valueFormat() == TableMapping.ValueFormat.CONFLUENT
+            && b.valueFormat() == TableMapping.ValueFormat.CONFLUENT
+            && Objects.equals(a.kafkaMetadataColumn(), b.kafkaMetadataColumn());
   }
 
   private void write(OpenBatch batch, DecodedRecord decoded, ConsumerRecord<byte[], byte[]> r) {

@@ -44,7 +44,12 @@ public final class Pipeline implements AutoCloseable {
       throw new IllegalStateException("pipeline already started");
     }
     Router router = new Router(config);
-    RecordDecoder decoder = new RecordDecoder(new SchemaRegistryClient(config.schemaRegistry()));
+    // Plain-JSON-only configs have no registry.
+    RecordDecoder decoder =
+        new RecordDecoder(
+            config.schemaRegistry() == null
+                ? null
+                : new SchemaRegistryClient(config.schemaRegistry()));
     String reset = config.kafka().getOrDefault("auto.offset.reset", "earliest");
     finished = new CountDownLatch(config.workers());
     for (int i = 0; i < config.workers(); i++) {

@@ -5,6 +5,7 @@ import dev.floe.consumer.registry.SchemaRegistryClient;
 import dev.floe.core.BadRecordException.Stage;
 import dev.floe.core.Errors;
 import dev.floe.core.SourcePosition;
+import dev.floe.core.config.TableMapping;
 import dev.floe.core.row.Row;
 import java.io.IOException;
 import java.util.List;
@@ -36,6 +37,55 @@ public final class RecordDecoder {
 
   private record Key(int schemaId, String metadataColumn) {}
 
+  private record PlainKey(TableMapping mapping, String metadataColumn) {}
+
+  private final Map<PlainKey, PayloadDecoder> plain = new ConcurrentHashMap<>();
+
+  /**
+   * Decodes a record's value as the mapping says: Confluent-framed with a registered schema, or
+   * plain JSON described by the mapping's {@code value-schema}. A null value (tombstone) yields
+   * null.
+   */
+  public DecodedRecord decode(ConsumerRecord<byte[], byte[]> record, TableMapping mapping) {
+    if (mapping.valueFormat() == TableMapping.ValueFormat.CONFLUENT) {
+      return decode(record, mapping.kafkaMetadataColumn());
+    }
+    byte[] value = record.value();
+    if (value == null) {
+      return null;
+    }
+    PayloadDecoder decoder =
+        plain.computeIfAbsent(
+            new PlainKey(mapping, mapping.kafkaMetadataColumn()),
+            k -> compilePlain(record, mapping));
+    return finish(record, decoder, value, 0, 0, mapping.kafkaMetadataColumn() != null);
+  }
+
+  private PayloadDecoder compilePlain(ConsumerRecord<byte[], byte[]> record, TableMapping mapping) {
+    PayloadFormat json = formats.get("JSON");
+    if (json == null) {
+      throw Errors.badRecord(
+          position(record),
+          Stage.DECODE,
+          "plain JSON values need the JSON Schema decoder, which this build does not have",
+          null,
+          null);
+    }
+    try {
+      return json.compile(
+          new RegisteredSchema(0, "JSON", mapping.valueSchema()),
+          registry,
+          mapping.kafkaMetadataColumn());
+    } catch (IllegalArgumentException e) {
+      throw Errors.badRecord(
+          position(record),
+          Stage.DECODE,
+          mapping.label() + " value-schema cannot become a table schema: " + e.getMessage(),
+          "fix the JSON Schema file",
+          e);
+    }
+  }
+
   /**
    * Decodes a record's value. A null value (tombstone) yields null.
    *
@@ -58,20 +108,42 @@ public final class RecordDecoder {
           "produce with a Schema Registry serializer (Confluent wire format)",
           null);
     }
-    PayloadDecoder decoder = compiled(record, id, metadataColumn);
+    return finish(
+        record,
+        compiled(record, id, metadataColumn),
+        value,
+        ConfluentFraming.PAYLOAD_OFFSET,
+        id,
+        metadataColumn != null);
+  }
+
+  private DecodedRecord finish(
+      ConsumerRecord<byte[], byte[]> record,
+      PayloadDecoder decoder,
+      byte[] value,
+      int offset,
+      int id,
+      boolean withMetadata) {
     PayloadDecoder.Decoded decoded;
     try {
-      decoded = decoder.decode(value, ConfluentFraming.PAYLOAD_OFFSET);
+      decoded = decoder.decode(value, offset);
     } catch (IOException | RuntimeException e) {
       throw Errors.badRecord(
           position(record),
           Stage.DECODE,
-          "the payload does not match its schema id " + id + " (" + e + ")",
-          "check the producer's serializer and that it registered the schema it wrote with",
+          (id > 0
+                  ? "the payload does not match its schema id " + id
+                  : "the value does not match the mapping's value-schema")
+              + " ("
+              + e
+              + ")",
+          id > 0
+              ? "check the producer's serializer and that it registered the schema it wrote with"
+              : "fix the producer or the value-schema",
           e);
     }
     Object[] values = decoded.values();
-    if (metadataColumn != null) {
+    if (withMetadata) {
       values[values.length - 1] = KafkaMetadata.row(record); // the slot the decoder left free
     }
     return new DecodedRecord(decoded.type(), Row.wrap(values), id);
