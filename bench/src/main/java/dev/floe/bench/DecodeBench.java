@@ -103,7 +103,7 @@ public class DecodeBench {
 
   @Benchmark
   public DecodedRecord withoutMetadata() {
-    return decoder.decode(nextRecord(), null);
+    return decoder.decode(nextRecord(), (String) null);
   }
 
   private ConsumerRecord<byte[], byte[]> nextRecord() {
