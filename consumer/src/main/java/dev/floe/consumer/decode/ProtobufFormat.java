@@ -15,6 +15,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * varint count, then that many zigzag varints; a single 0 means {@code [0]}) that name the message
  * type within the registered {@code .proto}, then the message. Each message type is compiled once,
  * on first use, by {@link ProtobufMapping}.
+ *
+ * <p>Apicurio's own Protobuf serializer (2.x, ids in the payload) writes no message indexes but a
+ * length-delimited {@code Ref} message holding the top-level message's simple name. Such a prefix
+ * is recognized when it has exactly that shape and names a top-level message of the schema; a
+ * Confluent index list cannot have it in practice (its second index would be 5 and the following
+ * ones the name's characters).
  */
 final class ProtobufFormat implements PayloadFormat {
   /** More message indexes than any real nesting; guards against garbage allocating a huge path. */
@@ -48,6 +54,12 @@ final class ProtobufFormat implements PayloadFormat {
 
     @Override
     public Decoded decode(byte[] value, int offset) throws IOException {
+      Compiled byName = apicurioRef(value, offset);
+      if (byName != null) {
+        CodedInputStream in = CodedInputStream.newInstance(value, offset, value.length - offset);
+        in.skipRawBytes(in.readRawVarint32());
+        return new Decoded(byName.type(), byName.reader().read(in));
+      }
       CodedInputStream in = CodedInputStream.newInstance(value, offset, value.length - offset);
       int count = in.readSInt32();
       Compiled compiled;
@@ -65,6 +77,23 @@ final class ProtobufFormat implements PayloadFormat {
       }
       Object[] values = compiled.reader().read(in);
       return new Decoded(compiled.type(), values);
+    }
+
+    /** The message an Apicurio {@code Ref} prefix names, or null when there is no such prefix. */
+    private Compiled apicurioRef(byte[] value, int offset) throws IOException {
+      // Ref is {string name = 1;}: one length byte (names under 126 bytes), tag 0x0A, name length.
+      if (value.length - offset < 3 || value[offset + 1] != 0x0A || value[offset] < 2) {
+        return null;
+      }
+      int refLength = value[offset];
+      int nameLength = value[offset + 2];
+      if (nameLength < 1 || refLength != 2 + nameLength || offset + 1 + refLength > value.length) {
+        return null;
+      }
+      String name =
+          new String(value, offset + 3, nameLength, java.nio.charset.StandardCharsets.UTF_8);
+      int index = ProtobufSchemas.topLevelIndex(linked, name);
+      return index < 0 ? null : index == 0 ? first() : compiled(new int[] {index});
     }
 
     private Compiled first() {

@@ -78,6 +78,20 @@ final class ProtobufSchemas {
     return found;
   }
 
+  /** Position of the top-level message of that simple name among the file's messages, or -1. */
+  static int topLevelIndex(Linked linked, String simpleName) {
+    int index = 0;
+    for (com.squareup.wire.schema.Type t : linked.root().getTypes()) {
+      if (t instanceof MessageType m) {
+        if (m.getType().getSimpleName().equals(simpleName)) {
+          return index;
+        }
+        index++;
+      }
+    }
+    return -1;
+  }
+
   private static void addReferences(
       RegisteredSchema schema, SchemaRegistryClient registry, Map<String, ProtoFile> files) {
     for (RegisteredSchema.Reference ref : schema.references()) {
