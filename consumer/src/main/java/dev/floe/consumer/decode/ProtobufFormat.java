@@ -45,6 +45,7 @@ final class ProtobufFormat implements PayloadFormat {
     private final ProtobufSchemas.Linked linked;
     private final String metadataColumn;
     private final Map<List<Integer>, Compiled> byPath = new ConcurrentHashMap<>();
+    private final Map<String, Integer> byName = new ConcurrentHashMap<>();
     private volatile Compiled first; // [0], by far the most common path
 
     Decoder(ProtobufSchemas.Linked linked, String metadataColumn) {
@@ -92,7 +93,7 @@ final class ProtobufFormat implements PayloadFormat {
       }
       String name =
           new String(value, offset + 3, nameLength, java.nio.charset.StandardCharsets.UTF_8);
-      int index = ProtobufSchemas.topLevelIndex(linked, name);
+      int index = byName.computeIfAbsent(name, n -> ProtobufSchemas.topLevelIndex(linked, n));
       return index < 0 ? null : index == 0 ? first() : compiled(new int[] {index});
     }
 

@@ -10,7 +10,6 @@ import com.squareup.wire.schema.OneOf;
 import com.squareup.wire.schema.ProtoType;
 import com.squareup.wire.schema.Schema;
 import dev.floe.core.row.Field;
-import dev.floe.core.row.Row;
 import dev.floe.core.row.Type;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -100,7 +99,6 @@ final class ProtobufMapping {
     }
     ProtobufMessageReader.Builder b = new ProtobufMessageReader.Builder(name.toString());
     Syntax syntax = message.getSyntax();
-    Map<OneOf, Integer> oneOfSlots = new HashMap<>();
     for (Object member : declarationOrder(message)) {
       if (member instanceof OneOf o) {
         oneOf(b, o);
@@ -306,9 +304,5 @@ final class ProtobufMapping {
       case "nan" -> Double.NaN;
       default -> Double.parseDouble(text);
     };
-  }
-
-  static Row row(Object[] values) {
-    return Row.wrap(values);
   }
 }
