@@ -409,6 +409,35 @@ class ProtobufMappingTest {
   }
 
   @Test
+  void optionsReservedNumbersAndCustomOptionsDoNotMatter() throws IOException {
+    String withOptions =
+        """
+        syntax = "proto3";
+        package opts;
+        import "google/protobuf/descriptor.proto";
+        option java_package = "com.example.opts";
+        option java_multiple_files = true;
+        extend google.protobuf.FieldOptions { string pii = 50001; }
+        message Person {
+          reserved 2, 15 to 20;
+          reserved "old";
+          string name = 1 [(pii) = "name", deprecated = true];
+          int32 age = 3 [json_name = "years"];
+        }
+        """;
+    PayloadDecoder d = compile(withOptions, null);
+    // Apicurio's descriptor builder rejects the custom option, so this payload is written by hand
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+    out.writeString(1, "Ada");
+    out.writeInt32(3, 36);
+    out.flush();
+    byte[] m = bytes.toByteArray();
+
+    assertThat(decode(d, new int[] {0}, m).values()).containsExactly("Ada", 36);
+  }
+
+  @Test
   void recursiveMessagesAreRejectedNamingTheMessage() {
     String recursive =
         """
