@@ -16,8 +16,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Turns Confluent-framed record values into rows: reads the schema id, fetches the schema once,
- * compiles it once with the format the registry names (Avro today), then decodes each payload
- * straight into the row model and fills in the Kafka metadata column. Thread-safe.
+ * compiles it once with the format the registry names (Avro, JSON Schema), then decodes each
+ * payload straight into the row model and fills in the Kafka metadata column. Thread-safe.
  */
 public final class RecordDecoder {
   private final SchemaRegistryClient registry;
@@ -25,7 +25,7 @@ public final class RecordDecoder {
   private final Map<Key, PayloadDecoder> compiled = new ConcurrentHashMap<>();
 
   public RecordDecoder(SchemaRegistryClient registry) {
-    this(registry, List.of(new AvroFormat()));
+    this(registry, List.of(new AvroFormat(), new JsonSchemaFormat()));
   }
 
   RecordDecoder(SchemaRegistryClient registry, List<PayloadFormat> formats) {
