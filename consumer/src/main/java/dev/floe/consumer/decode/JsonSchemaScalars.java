@@ -114,6 +114,10 @@ final class JsonSchemaScalars {
   static final JsonSchemaReader TIMESTAMPTZ =
       p -> {
         String s = text(p, "a date-time");
+        long fast = JsonSchemaTimestamps.offsetDateTimeMicros(s);
+        if (fast != JsonSchemaTimestamps.NOT_FAST) {
+          return fast;
+        }
         OffsetDateTime t;
         try {
           t = OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME);

@@ -534,4 +534,30 @@ class JsonSchemaMappingTest {
     assertThat(error(d, "")).isEqualTo("the payload holds no JSON value");
     assertThat(error(d, "[1]")).isEqualTo("expected an object, got an array");
   }
+
+  @Test
+  void dateTimeFastPathAgreesWithJavaTime() throws Exception {
+    PayloadDecoder d =
+        compile(
+            "{\"type\": \"object\", \"properties\": {\"ts\": {\"type\": \"string\", \"format\": \"date-time\"}}}");
+    for (String ts :
+        List.of(
+            "2024-05-01T12:30:00Z",
+            "2024-05-01t12:30:00.1z",
+            "1969-12-31T23:59:59.999999-01:30",
+            "2024-02-29T00:00:00.123456789+14:00",
+            "0001-01-01T00:00:00Z",
+            "2024-05-01T12:30Z",
+            "+10000-01-01T00:00:00Z")) {
+      java.time.OffsetDateTime expected =
+          java.time.OffsetDateTime.parse(
+              ts, java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+      assertThat(decode(d, "{\"ts\": \"" + ts + "\"}")[0])
+          .as(ts)
+          .isEqualTo(expected.toEpochSecond() * 1_000_000L + expected.getNano() / 1000);
+    }
+    assertThat(error(d, "{\"ts\": \"2023-02-29T00:00:00Z\"}"))
+        .isEqualTo(
+            "ts: '2023-02-29T00:00:00Z' is not a date-time (format date-time: RFC 3339, e.g. 2024-05-01T12:30:00Z)");
+  }
 }
