@@ -1,7 +1,6 @@
 package dev.floe.consumer.decode;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,7 +12,6 @@ import dev.floe.core.row.Type;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -328,28 +326,7 @@ final class JsonSchemaMapping {
     } catch (IllegalArgumentException e) {
       throw JsonSchemaMappingException.at("{}", e);
     }
-    JsonSchemaReader r = value.reader();
-    return new Mapped(
-        new Type.MapType(Type.Primitive.STRING, value.type(), value.optional()),
-        false,
-        p -> {
-          if (p.currentToken() != JsonToken.START_OBJECT) {
-            throw JsonSchemaValueException.mismatch("an object", p);
-          }
-          Map<String, Object> map = new LinkedHashMap<>();
-          for (String key = p.nextFieldName(); key != null; key = p.nextFieldName()) {
-            p.nextToken();
-            try {
-              map.put(key, r.read(p));
-            } catch (JsonSchemaValueException e) {
-              throw e.at(key);
-            } catch (JsonProcessingException e) {
-              throw JsonSchemaValueException.malformed(e).at(key);
-            }
-          }
-          return map;
-        },
-        OBJECT);
+    return JsonSchemaCollections.map(value);
   }
 
   private Mapped mapArray(JsonNode s, Doc doc) {
@@ -374,27 +351,7 @@ final class JsonSchemaMapping {
     } catch (IllegalArgumentException e) {
       throw JsonSchemaMappingException.at("[]", e);
     }
-    JsonSchemaReader r = element.reader();
-    return new Mapped(
-        new Type.ListType(element.type(), element.optional()),
-        false,
-        p -> {
-          if (p.currentToken() != JsonToken.START_ARRAY) {
-            throw JsonSchemaValueException.mismatch("an array", p);
-          }
-          List<Object> list = new ArrayList<>();
-          for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
-            try {
-              list.add(r.read(p));
-            } catch (JsonSchemaValueException e) {
-              throw e.index(i);
-            } catch (JsonProcessingException e) {
-              throw JsonSchemaValueException.malformed(e).index(i);
-            }
-          }
-          return list;
-        },
-        ARRAY);
+    return JsonSchemaCollections.list(element);
   }
 
   private Mapped mapUnion(JsonNode branches, Doc doc) {
