@@ -68,7 +68,7 @@ final class JsonSchemaMapping {
       if (!s.booleanValue()) {
         throw new IllegalArgumentException("schema false accepts no value");
       }
-      return new Mapped(Type.Primitive.STRING, true, JsonSchemaScalars.JSON_TEXT, ANY);
+      return anyJson();
     }
     if (!s.isObject()) {
       throw new IllegalArgumentException("a schema must be an object or a boolean, not " + s);
@@ -93,7 +93,7 @@ final class JsonSchemaMapping {
       if (nullable) {
         throw new IllegalArgumentException("a field of type null cannot become a column");
       }
-      return new Mapped(Type.Primitive.STRING, true, JsonSchemaScalars.JSON_TEXT, ANY);
+      return anyJson();
     }
     if (types.size() > 1) {
       List<JsonNode> branches = new ArrayList<>();
@@ -391,6 +391,11 @@ final class JsonSchemaMapping {
       names.add(name);
     }
     return JsonSchemaUnions.map(names, mapped, nullable);
+  }
+
+  /** No type constraint: the JSON text of any value, and null for JSON null. */
+  private static Mapped anyJson() {
+    return optional(new Mapped(Type.Primitive.STRING, false, JsonSchemaScalars.JSON_TEXT, ANY));
   }
 
   static Mapped optional(Mapped m) {

@@ -72,6 +72,15 @@ final class JsonSchemaValueException extends IOException {
     return path.isEmpty() ? problem : path + ": " + problem;
   }
 
+  /**
+   * No stack trace: the message says where in the value the problem is, and unions try branches by
+   * catching this exception, which must stay cheap.
+   */
+  @Override
+  public synchronized Throwable fillInStackTrace() {
+    return this;
+  }
+
   /** Just the message: RecordDecoder quotes the exception and the class name says nothing. */
   @Override
   public String toString() {

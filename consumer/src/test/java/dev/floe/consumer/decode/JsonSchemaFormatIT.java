@@ -163,6 +163,7 @@ class JsonSchemaFormatIT {
              "properties": {
                "total": {"$ref": "money.json"},
                "fee": {"oneOf": [{"type": "null"}, {"$ref": "money.json"}]},
+               "currency": {"$ref": "money.json#/properties/currency"},
                "leg": {"$ref": "#/$defs/Leg"},
                "ref": {"type": ["string", "integer"]}}}""",
             "money.json",
@@ -173,7 +174,7 @@ class JsonSchemaFormatIT {
             false, // Apicurio's validator cannot resolve the reference by name; Floe's readers
             // validate
             """
-            {"total": {"amount": "12.5", "currency": "EUR"}, "fee": null,
+            {"total": {"amount": "12.5", "currency": "EUR"}, "fee": null, "currency": "USD",
              "leg": {"at": "2024-05-01T12:30:00", "coords": [1.5, -2]}, "ref": 17}""");
 
     assertThat(ConfluentFraming.schemaId(value)).isEqualTo(id);
@@ -188,6 +189,7 @@ class JsonSchemaFormatIT {
         .containsExactly(
             Field.required("total", money),
             Field.optional("fee", money),
+            Field.optional("currency", Type.Primitive.STRING),
             Field.optional(
                 "leg",
                 new Type.Struct(
@@ -205,10 +207,11 @@ class JsonSchemaFormatIT {
                     List.of(
                         Field.optional("string", Type.Primitive.STRING),
                         Field.optional("integer", Type.Primitive.LONG)))));
-    assertThat(Arrays.asList(values(decoded.row(), 4)))
+    assertThat(Arrays.asList(values(decoded.row(), 5)))
         .containsExactly(
             Row.wrap(new BigDecimal("12.50"), "EUR"),
             null,
+            "USD",
             Row.wrap(
                 Instant.parse("2024-05-01T12:30:00Z").getEpochSecond() * 1_000_000L,
                 Row.wrap(1.5, -2.0)),

@@ -560,4 +560,30 @@ class JsonSchemaMappingTest {
         .isEqualTo(
             "ts: '2023-02-29T00:00:00Z' is not a date-time (format date-time: RFC 3339, e.g. 2024-05-01T12:30:00Z)");
   }
+
+  @Test
+  void validationOnlyKeywordsDoNotShapeColumns() throws Exception {
+    PayloadDecoder d =
+        compile(
+            """
+            {"type": "object",
+             "oneOf": [{"required": ["a"]}, {"required": ["b"]}],
+             "allOf": [{"type": "object", "properties": {"a": {"type": "string"}}},
+                       {"type": "object", "properties": {"a": {"type": "integer", "minimum": 0}}}],
+             "properties": {
+               "b": {"type": "string", "maxLength": 1, "pattern": "^x$"},
+               "free": {"type": "array"},
+               "tiny": {"type": "integer", "connect.type": "int8"}}}
+            """);
+    assertThat(type(d).fields())
+        .containsExactly(
+            Field.optional("a", Type.Primitive.LONG),
+            Field.optional("b", Type.Primitive.STRING),
+            Field.optional("free", new Type.ListType(Type.Primitive.STRING, true)),
+            Field.optional("tiny", Type.Primitive.INT));
+    assertThat(
+            Arrays.asList(
+                decode(d, "{\"a\": -1, \"b\": \"long\", \"free\": [1, \"x\", null], \"tiny\": 3}")))
+        .containsExactly(-1L, "long", Arrays.asList("1", "\"x\"", null), 3);
+  }
 }
