@@ -30,7 +30,8 @@ class PlainJsonIT {
   static final SchemaRegistry registry = SharedServices.registry();
   @TempDir Path dir;
 
-  private static final String SCHEMA = """
+  private static final String SCHEMA =
+      """
       {"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
        "properties": {
          "id": {"type": "integer"},
@@ -46,17 +47,26 @@ class PlainJsonIT {
   void plainJsonValuesLandTypedAndAValueThatDoesNotFitStopsThePipeline() throws Exception {
     broker.createTopic("plain", 1);
     Files.writeString(dir.resolve("plain.json"), SCHEMA);
-    List<String> values = List.of(
-        "{\"id\": 1, \"name\": \"a\", \"day\": \"2026-11-21\", \"at\": \"2026-11-21T10:15:30.5+01:00\", \"tags\": [\"x\", \"y\"], \"price\": 9.5}",
-        "{\"name\": \"b\", \"id\": 2, \"price\": null}",
-        "{\"id\": \"three\", \"name\": \"c\"}");
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-        Map.of("bootstrap.servers", broker.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+    List<String> values =
+        List.of(
+            "{\"id\": 1, \"name\": \"a\", \"day\": \"2026-11-21\", \"at\": \"2026-11-21T10:15:30.5+01:00\", \"tags\": [\"x\", \"y\"], \"price\": 9.5}",
+            "{\"name\": \"b\", \"id\": 2, \"price\": null}",
+            "{\"id\": \"three\", \"name\": \"c\"}");
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", broker.bootstrapServers()),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
       for (String v : values) {
         producer.send(new ProducerRecord<>("plain", v.getBytes(StandardCharsets.UTF_8))).get();
       }
     }
-    FloeConfig config = TestConfigs.parse(dir, broker, registry, """
+    FloeConfig config =
+        TestConfigs.parse(
+            dir,
+            broker,
+            registry,
+            """
         tables:
           - topics: [plain]
             table: raw.plain
@@ -67,7 +77,8 @@ class PlainJsonIT {
 
     Throwable failure = Pipelines.runUntil(config, Duration.ofSeconds(60), () -> false);
 
-    assertThat(failure).isInstanceOf(BadRecordException.class)
+    assertThat(failure)
+        .isInstanceOf(BadRecordException.class)
         .hasMessageContaining("topic 'plain' partition 0 offset 2")
         .hasMessageContaining("id");
     List<Record> rows = IcebergTables.rows(config, "raw.plain");

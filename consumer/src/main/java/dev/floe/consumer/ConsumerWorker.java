@@ -147,7 +147,7 @@ final class ConsumerWorker implements Runnable {
         continue; // already in this table
       }
       if (decodedFor == null || !decodesAlike(decodedFor, route.mapping())) {
-        decoded = decoder.decode(r, route.mapping());
+        decoded = decoder.decodeFor(r, route.mapping());
         decodedFor = route.mapping();
       }
       OpenBatch batch = open.get(route.key());

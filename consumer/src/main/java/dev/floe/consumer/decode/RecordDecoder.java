@@ -17,8 +17,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Turns Confluent-framed record values into rows: reads the schema id, fetches the schema once,
- * compiles it once with the format the registry names (Avro, Protobuf), then decodes each payload
- * straight into the row model and fills in the Kafka metadata column. Thread-safe.
+ * compiles it once with the format the registry names (Avro, Protobuf, JSON Schema), then decodes
+ * each payload straight into the row model and fills in the Kafka metadata column. Plain JSON
+ * values (a mapping's value-schema instead of a registry) go through the JSON Schema format too.
+ * Thread-safe.
  */
 public final class RecordDecoder {
   private final SchemaRegistryClient registry;
@@ -26,7 +28,7 @@ public final class RecordDecoder {
   private final Map<Key, PayloadDecoder> compiled = new ConcurrentHashMap<>();
 
   public RecordDecoder(SchemaRegistryClient registry) {
-    this(registry, List.of(new AvroFormat(), new ProtobufFormat()));
+    this(registry, List.of(new AvroFormat(), new ProtobufFormat(), new JsonSchemaFormat()));
   }
 
   RecordDecoder(SchemaRegistryClient registry, List<PayloadFormat> formats) {
@@ -46,7 +48,7 @@ public final class RecordDecoder {
    * plain JSON described by the mapping's {@code value-schema}. A null value (tombstone) yields
    * null.
    */
-  public DecodedRecord decode(ConsumerRecord<byte[], byte[]> record, TableMapping mapping) {
+  public DecodedRecord decodeFor(ConsumerRecord<byte[], byte[]> record, TableMapping mapping) {
     if (mapping.valueFormat() == TableMapping.ValueFormat.CONFLUENT) {
       return decode(record, mapping.kafkaMetadataColumn());
     }
