@@ -78,7 +78,23 @@ final class AvroMapping {
           new Mapped(new Type.Fixed(s.getFixedSize()), false, fixedReader(s.getFixedSize()));
       case ENUM -> {
         String[] symbols = s.getEnumSymbols().toArray(new String[0]);
-        yield new Mapped(Type.Primitive.STRING, false, in -> symbols[in.readEnum()]);
+        yield new Mapped(
+            Type.Primitive.STRING,
+            false,
+            in -> {
+              int index = in.readEnum();
+              if (index < 0 || index >= symbols.length) {
+                throw new IOException(
+                    "enum symbol number "
+                        + index
+                        + " is not in "
+                        + s.getFullName()
+                        + " (it has "
+                        + symbols.length
+                        + " symbols)");
+              }
+              return symbols[index];
+            });
       }
       case RECORD -> mapRecord(s, 0, false);
       case ARRAY -> mapArray(s);
@@ -173,11 +189,17 @@ final class AvroMapping {
     }
     inProgress.remove(s);
     int size = readers.length + extraSlots;
+    String[] names = avroFields.stream().map(Schema.Field::name).toArray(String[]::new);
     ValueReader reader =
         in -> {
           Object[] values = new Object[size];
-          for (int i = 0; i < readers.length; i++) {
-            values[i] = readers[i].read(in);
+          int i = 0;
+          try {
+            for (; i < readers.length; i++) {
+              values[i] = readers[i].read(in);
+            }
+          } catch (IOException | RuntimeException e) {
+            throw FieldPathException.at(names[i], e); // the path is built only when reading fails
           }
           return values;
         };

@@ -195,6 +195,39 @@ class AvroMappingTest {
   }
 
   @Test
+  void badPayloadsNameTheFieldPathAndTheCause() throws Exception {
+    Schema v1 =
+        new Schema.Parser()
+            .parse(
+                """
+        {"type":"record","name":"Order","fields":[
+          {"name":"id","type":"long"},
+          {"name":"shipping","type":{"type":"record","name":"Address","fields":[
+            {"name":"status","type":{"type":"enum","name":"S","symbols":["A","B","C"]}}]}}]}""");
+    Schema narrower = new Schema.Parser().parse(v1.toString().replace("\"B\",\"C\"", "\"B\""));
+    GenericRecord address = new GenericData.Record(v1.getField("shipping").schema());
+    address.put(
+        "status",
+        new GenericData.EnumSymbol(
+            v1.getField("shipping").schema().getField("status").schema(), "C"));
+    GenericRecord order = new GenericData.Record(v1);
+    order.put("id", 7L);
+    order.put("shipping", address);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
+    new GenericDatumWriter<GenericRecord>(v1).write(order, enc);
+    enc.flush();
+    byte[] bytes = out.toByteArray();
+    AvroMapping.ValueReader reader = AvroMapping.record(narrower, 0).reader();
+
+    assertThatThrownBy(() -> reader.read(DecoderFactory.get().binaryDecoder(bytes, null)))
+        .hasMessage("shipping.status: enum symbol number 2 is not in S (it has 2 symbols)");
+    AvroMapping.ValueReader full = AvroMapping.record(v1, 0).reader();
+    assertThatThrownBy(() -> full.read(DecoderFactory.get().binaryDecoder(bytes, 0, 1, null)))
+        .hasMessageStartingWith("shipping.status: the payload ends before this field");
+  }
+
+  @Test
   void recursiveSchemasAreRejectedWithTheRecordName() {
     Schema s =
         new Schema.Parser()
