@@ -1,5 +1,6 @@
 package dev.floe.consumer.decode;
 
+import dev.floe.core.row.ColumnNames;
 import dev.floe.core.row.Field;
 import dev.floe.core.row.Row;
 import dev.floe.core.row.Type;
@@ -34,12 +35,13 @@ final class KafkaMetadata {
   private KafkaMetadata() {}
 
   /**
-   * The row type with the metadata column appended, or {@code struct} itself when {@code column} is
-   * null.
+   * The row type as tables get it: names made safe ({@link ColumnNames}) and the metadata column
+   * appended when {@code column} is not null. Every payload format builds its row types with this.
    *
    * @throws IllegalArgumentException when the source already has a field of that name
    */
-  static Type.Struct append(Type.Struct struct, String column) {
+  static Type.Struct append(Type.Struct source, String column) {
+    Type.Struct struct = ColumnNames.safe(source);
     if (column == null) {
       return struct;
     }

@@ -130,7 +130,7 @@ class JsonSchemaMappingTest {
             Field.optional("kind", Type.Primitive.STRING),
             Field.optional("any", Type.Primitive.STRING),
             Field.optional("loose", Type.Primitive.STRING),
-            Field.optional("field name with spaces", Type.Primitive.STRING));
+            Field.optional("field_name_with_spaces", Type.Primitive.STRING));
   }
 
   @Test
