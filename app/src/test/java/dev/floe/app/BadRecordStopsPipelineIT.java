@@ -16,9 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.iceberg.data.Record;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,13 +104,7 @@ class BadRecordStopsPipelineIT {
         new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
       Events.produce(producer, topic, 0, 100);
     }
-    try (KafkaProducer<byte[], byte[]> raw =
-        new KafkaProducer<>(
-            Map.of("bootstrap.servers", broker.bootstrapServers()),
-            new ByteArraySerializer(),
-            new ByteArraySerializer())) {
-      raw.send(new ProducerRecord<>(topic, bad)).get();
-    }
+    RawRecords.send(broker, topic, List.of(bad));
     try (ConfluentAvroProducer producer =
         new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
       Events.produce(producer, topic, 101, 100);

@@ -23,9 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.iceberg.data.Record;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,18 +71,13 @@ class JsonSchemaTopicToIcebergIT {
                 .formatted(token),
             """
         {"id": 2, "total": 0.10, "items": []}""");
-    try (KafkaProducer<byte[], byte[]> producer =
-            new KafkaProducer<>(
-                Map.of("bootstrap.servers", broker.bootstrapServers()),
-                new ByteArraySerializer(),
-                new ByteArraySerializer());
-        JsonSchemaKafkaSerializer<JsonNode> serializer = serializer()) {
+    List<byte[]> framed = new java.util.ArrayList<>();
+    try (JsonSchemaKafkaSerializer<JsonNode> serializer = serializer()) {
       for (String v : values) {
-        producer
-            .send(new ProducerRecord<>(topic, serializer.serialize(topic, JSON.readTree(v))))
-            .get();
+        framed.add(serializer.serialize(topic, JSON.readTree(v)));
       }
     }
+    RawRecords.send(broker, topic, framed);
     FloeConfig config =
         TestConfigs.parse(
             dir,

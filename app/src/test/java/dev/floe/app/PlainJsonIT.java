@@ -16,11 +16,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import org.apache.iceberg.data.Record;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,15 +48,8 @@ class PlainJsonIT {
             "{\"id\": 1, \"name\": \"a\", \"day\": \"2026-11-21\", \"at\": \"2026-11-21T10:15:30.5+01:00\", \"tags\": [\"x\", \"y\"], \"price\": 9.5}",
             "{\"name\": \"b\", \"id\": 2, \"price\": null}",
             "{\"id\": \"three\", \"name\": \"c\"}");
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(
-            Map.of("bootstrap.servers", broker.bootstrapServers()),
-            new ByteArraySerializer(),
-            new ByteArraySerializer())) {
-      for (String v : values) {
-        producer.send(new ProducerRecord<>("plain", v.getBytes(StandardCharsets.UTF_8))).get();
-      }
-    }
+    RawRecords.send(
+        broker, "plain", values.stream().map(v -> v.getBytes(StandardCharsets.UTF_8)).toList());
     FloeConfig config =
         TestConfigs.parse(
             dir,

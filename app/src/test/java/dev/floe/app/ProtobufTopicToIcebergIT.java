@@ -18,9 +18,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.data.Record;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,16 +58,8 @@ class ProtobufTopicToIcebergIT {
     String topic = "proto-payments";
     broker.createTopic(topic, 1);
     int id = registry.register(topic + "-value", "PROTOBUF", PROTO);
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(
-            Map.of("bootstrap.servers", broker.bootstrapServers()),
-            new ByteArraySerializer(),
-            new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(topic, framed(id, full()))).get();
-      producer
-          .send(new ProducerRecord<>(topic, framed(id, message(c -> c.writeInt64(11, 2)))))
-          .get();
-    }
+    RawRecords.send(
+        broker, topic, List.of(framed(id, full()), framed(id, message(c -> c.writeInt64(11, 2)))));
     FloeConfig config =
         TestConfigs.parse(
             dir,
