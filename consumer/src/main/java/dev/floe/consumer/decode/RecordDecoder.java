@@ -39,9 +39,10 @@ public final class RecordDecoder {
 
   private record Key(int schemaId, String metadataColumn) {}
 
-  private record PlainKey(TableMapping mapping, String metadataColumn) {}
-
-  private final Map<PlainKey, PayloadDecoder> plain = new ConcurrentHashMap<>();
+  /**
+   * Plain JSON decoders by mapping index: a mapping fixes both the schema and the metadata column.
+   */
+  private final Map<Integer, PayloadDecoder> plain = new ConcurrentHashMap<>();
 
   /**
    * Decodes a record's value as the mapping says: Confluent-framed with a registered schema, or
@@ -57,9 +58,7 @@ public final class RecordDecoder {
       return null;
     }
     PayloadDecoder decoder =
-        plain.computeIfAbsent(
-            new PlainKey(mapping, mapping.kafkaMetadataColumn()),
-            k -> compilePlain(record, mapping));
+        plain.computeIfAbsent(mapping.index(), k -> compilePlain(record, mapping));
     return finish(record, decoder, value, 0, 0, mapping.kafkaMetadataColumn() != null);
   }
 
