@@ -1,0 +1,132 @@
+package dev.floe.sinks.delta;
+
+import dev.floe.core.Errors;
+import dev.floe.core.row.Type;
+import dev.floe.core.sink.TableSpec;
+import io.delta.standalone.actions.Metadata;
+import io.delta.standalone.types.StructField;
+import io.delta.standalone.types.StructType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An open Delta table as a batch writes it: its log, its schema split into the columns in data
+ * files and the partition columns, and how the mapping's partition entries fill the latter.
+ */
+final class DeltaTable {
+  /**
+   * Checkpoint every this many commits unless the mapping sets {@code delta.checkpointInterval}.
+   */
+  static final String CHECKPOINT_INTERVAL = "delta.checkpointInterval";
+
+  static final String DEFAULT_CHECKPOINT_INTERVAL = "10";
+
+  private final TableSpec spec;
+  private final Path location;
+  private final TableLog log;
+  private final DeltaPartitioning partitioning;
+  private final StructType fileColumns;
+  private final Set<String> partitionColumns;
+
+  private DeltaTable(
+      TableSpec spec, Path location, TableLog log, DeltaPartitioning partitioning, Metadata meta) {
+    this.spec = spec;
+    this.location = location;
+    this.log = log;
+    this.partitioning = partitioning;
+    this.partitionColumns = new HashSet<>(meta.getPartitionColumns());
+    List<StructField> inFiles = new ArrayList<>();
+    for (StructField f : meta.getSchema().getFields()) {
+      if (!partitionColumns.contains(f.getName())) {
+        inFiles.add(f);
+      }
+    }
+    this.fileColumns = new StructType(inFiles.toArray(StructField[]::new));
+  }
+
+  /**
+   * Opens the table at {@code location}, creating it from the first rows' schema and the mapping's
+   * partition entries when it does not exist.
+   */
+  static DeltaTable openOrCreate(TableSpec spec, Path location, TableLog log, Type.Struct rows) {
+    DeltaPartitioning partitioning = DeltaPartitioning.of(spec.id(), spec.partitionBy(), rows);
+    if (!log.exists()) {
+      List<StructField> fields = new ArrayList<>(List.of(DeltaSchemas.toDelta(rows).getFields()));
+      fields.addAll(partitioning.derivedFields());
+      try {
+        log.create(
+            new StructType(fields.toArray(StructField[]::new)),
+            partitioning.names(),
+            configuration(spec));
+      } catch (RuntimeException e) {
+        if (!log.exists()) {
+          throw Errors.of(
+              "Cannot create Delta table " + spec.id() + " at " + location + ": " + e.getMessage(),
+              "check that Floe may write there and that the table's delta.* properties are valid",
+              e);
+        }
+      }
+    }
+    Metadata meta = log.metadata();
+    if (!meta.getPartitionColumns().equals(partitioning.names())) {
+      throw Errors.of(
+          "Delta table "
+              + spec.id()
+              + " at "
+              + location
+              + " is partitioned by "
+              + meta.getPartitionColumns()
+              + " but its mapping's partition-by "
+              + spec.partitionBy()
+              + " gives "
+              + partitioning.names(),
+          "make partition-by match the table, or move the table away so that Floe creates it anew",
+          null);
+    }
+    return new DeltaTable(spec, location, log, partitioning, meta);
+  }
+
+  /** The table's configuration at creation: Delta's own keys from the mapping's properties. */
+  static Map<String, String> configuration(TableSpec spec) {
+    Map<String, String> config = new HashMap<>();
+    config.put(CHECKPOINT_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL);
+    spec.properties()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith("delta.")) {
+                config.put(k, v);
+              }
+            });
+    return config;
+  }
+
+  Path location() {
+    return location;
+  }
+
+  TableLog log() {
+    return log;
+  }
+
+  DeltaPartitioning partitioning() {
+    return partitioning;
+  }
+
+  /** The columns that data files hold: the schema without partition columns. */
+  StructType fileColumns() {
+    return fileColumns;
+  }
+
+  Set<String> partitionColumns() {
+    return partitionColumns;
+  }
+
+  TableSpec spec() {
+    return spec;
+  }
+}

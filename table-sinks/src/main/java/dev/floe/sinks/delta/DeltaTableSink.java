@@ -1,0 +1,78 @@
+package dev.floe.sinks.delta;
+
+import dev.floe.core.PartitionOffsets;
+import dev.floe.core.TableId;
+import dev.floe.core.config.FloeConfig;
+import dev.floe.core.sink.TableSink;
+import dev.floe.core.sink.TableSpec;
+import dev.floe.core.sink.WriteBatch;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Writes rows into Delta Lake tables as Parquet data files and commits each batch, with the source
+ * offsets it covers, in one Delta version ({@code add} + {@code txn} actions, offsets also in
+ * {@code commitInfo}). Tables live at {@code <warehouse>/delta-tables/<namespace>/<name>}: Delta
+ * tables have no catalog here, and the separate root keeps them clear of Iceberg tables of the same
+ * name. Thread-safe; commits to one table from this process take turns.
+ */
+public final class DeltaTableSink implements TableSink {
+  /** The directory under the warehouse that holds Delta tables. */
+  public static final String ROOT = "delta-tables";
+
+  private final Path warehouse;
+  private final Map<TableId, TableLog> logs = new ConcurrentHashMap<>();
+  private final Map<TableId, ReentrantLock> commitLocks = new ConcurrentHashMap<>();
+
+  public DeltaTableSink(FloeConfig config) {
+    this(config.warehouse());
+  }
+
+  /**
+   * @param warehouse local directory under which the tables live
+   */
+  public DeltaTableSink(String warehouse) {
+    this.warehouse = Path.of(warehouse);
+  }
+
+  /** Where the Delta table {@code id} lives under {@code warehouse}. */
+  public static Path location(String warehouse, TableId id) {
+    Path p = Path.of(warehouse).resolve(ROOT);
+    for (String level : id.namespace()) {
+      p = p.resolve(level);
+    }
+    return p.resolve(id.name());
+  }
+
+  @Override
+  public String format() {
+    return "delta";
+  }
+
+  @Override
+  public PartitionOffsets committedOffsets(TableSpec table, String group) {
+    TableLog log = log(table.id());
+    return log.exists() ? log.offsets(group) : PartitionOffsets.empty();
+  }
+
+  @Override
+  public WriteBatch newBatch(TableSpec table) {
+    ReentrantLock lock = commitLocks.computeIfAbsent(table.id(), k -> new ReentrantLock());
+    return new DeltaWriteBatch(table, location(table.id()), log(table.id()), lock);
+  }
+
+  @Override
+  public void close() {
+    logs.clear();
+  }
+
+  private Path location(TableId id) {
+    return location(warehouse.toString(), id);
+  }
+
+  private TableLog log(TableId id) {
+    return logs.computeIfAbsent(id, i -> new TableLog(i, location(i).toString()));
+  }
+}

@@ -1,0 +1,219 @@
+package dev.floe.sinks.delta;
+
+import dev.floe.core.CommitFencedException;
+import dev.floe.core.Errors;
+import dev.floe.core.PartitionOffsets;
+import dev.floe.core.row.Row;
+import dev.floe.core.row.Type;
+import dev.floe.core.sink.CommitResult;
+import dev.floe.core.sink.TableSpec;
+import dev.floe.core.sink.WriteBatch;
+import io.delta.standalone.actions.AddFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.locks.Lock;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rows of one Delta table on their way into Parquet files, committed with their offsets by {@link
+ * DeltaOffsetCommit}.
+ */
+final class DeltaWriteBatch implements WriteBatch {
+  private static final Logger LOG = LoggerFactory.getLogger(DeltaWriteBatch.class);
+
+  private enum State {
+    OPEN,
+    FAILED,
+    CLOSED,
+    COMMITTED
+  }
+
+  /** How rows of one source schema are written: the file columns and the partition values. */
+  private record Plan(DeltaRowView view, Function<Row, List<String>> partition) {}
+
+  private final TableSpec spec;
+  private final Path location;
+  private final TableLog log;
+  private final Lock commitLock;
+  private final String commitId = UUID.randomUUID().toString();
+  private final Map<Type.Struct, Plan> plans = new IdentityHashMap<>();
+  private Type.Struct lastSchema;
+  private Plan lastPlan;
+  private DeltaTable table;
+  private DeltaDataFiles files;
+  private long records;
+  private State state = State.OPEN;
+  private boolean keepFiles; // a commit may have landed: its files belong to the table
+
+  DeltaWriteBatch(TableSpec spec, Path location, TableLog log, Lock commitLock) {
+    this.spec = spec;
+    this.location = location;
+    this.log = log;
+    this.commitLock = commitLock;
+  }
+
+  @Override
+  public void write(Type.Struct schema, Row row) {
+    requireOpen();
+    Plan plan = plan(schema); // may open or create the table; nothing is written if it fails
+    try {
+      files.write(plan.partition().apply(row), plan.view().wrap(row));
+    } catch (RuntimeException e) {
+      state = State.FAILED; // a row that fails half-way leaves its file's columns uneven
+      throw Errors.of(
+          "Cannot write a row to Delta table "
+              + spec.id()
+              + " (row "
+              + records
+              + " of the batch): "
+              + e,
+          "check that the row's values have the Java types of its schema (see"
+              + " dev.floe.core.row.Type); the batch is aborted and retried from the table's offsets",
+          e);
+    }
+    records++;
+  }
+
+  @Override
+  public long records() {
+    return records;
+  }
+
+  @Override
+  public long bytes() {
+    return files == null ? 0 : files.bytes();
+  }
+
+  @Override
+  public CommitResult commit(String group, PartitionOffsets expected, PartitionOffsets next) {
+    requireOpen();
+    long start = System.nanoTime();
+    state = State.CLOSED;
+    List<AddFile> adds = files == null ? List.of() : files.close();
+    if (table == null && !log.exists()) { // nothing written and no table to hold offsets
+      return result(-1, adds, start);
+    }
+    DeltaOffsetCommit commit =
+        new DeltaOffsetCommit(spec.id(), log, adds, group, expected, next, commitId);
+    commitLock.lock();
+    try {
+      long version = commit.run();
+      state = State.COMMITTED;
+      return result(version, adds, start);
+    } catch (RuntimeException e) {
+      keepFiles = commit.uncertain();
+      deleteFiles(e instanceof CommitFencedException ? "fenced" : "failed");
+      throw e;
+    } finally {
+      commitLock.unlock();
+    }
+  }
+
+  @Override
+  public void abort() {
+    if (state == State.COMMITTED) { // the files belong to the table now
+      return;
+    }
+    if (state == State.OPEN || state == State.FAILED) {
+      state = State.CLOSED;
+      if (files != null) {
+        try {
+          files.close();
+        } catch (RuntimeException e) {
+          LOG.debug("Closing files of an aborted batch failed; deleting them anyway", e);
+        }
+      }
+    }
+    deleteFiles("aborted");
+  }
+
+  private Plan plan(Type.Struct schema) {
+    if (schema == lastSchema) { // consecutive rows nearly always share one schema instance
+      return lastPlan;
+    }
+    if (table == null) {
+      table = DeltaTable.openOrCreate(spec, location, log, schema);
+      files =
+          new DeltaDataFiles(
+              location,
+              DeltaSchemas.fileSchema(table.fileColumns()),
+              table.partitioning().names(),
+              commitId,
+              spec.targetFileSizeBytes());
+    }
+    Plan plan =
+        plans.computeIfAbsent(
+            schema,
+            s ->
+                new Plan(
+                    DeltaRowView.plan(spec.id(), table.fileColumns(), table.partitionColumns(), s),
+                    table.partitioning().values(s)));
+    lastSchema = schema;
+    lastPlan = plan;
+    return plan;
+  }
+
+  private void deleteFiles(String why) {
+    if (files == null) {
+      return;
+    }
+    if (keepFiles) {
+      LOG.warn(
+          "Batch {} of Delta table {} {} after a commit with an unknown outcome; keeping its files"
+              + " {} (VACUUM removes them if they are not in the table)",
+          commitId,
+          spec.id(),
+          why,
+          files.locations());
+      return;
+    }
+    for (String file : files.locations()) {
+      try {
+        Files.deleteIfExists(Path.of(file));
+      } catch (IOException | RuntimeException e) {
+        LOG.warn(
+            "Cannot delete file {} of {} batch {} of Delta table {}",
+            file,
+            why,
+            commitId,
+            spec.id(),
+            e);
+      }
+    }
+    files.locations().clear();
+  }
+
+  private CommitResult result(long version, List<AddFile> adds, long start) {
+    long bytes = 0;
+    for (AddFile f : adds) {
+      bytes += f.getSize();
+    }
+    return new CommitResult(
+        spec.id(),
+        "delta",
+        version,
+        adds.size(),
+        records,
+        bytes,
+        (System.nanoTime() - start) / 1_000_000);
+  }
+
+  private void requireOpen() {
+    if (state != State.OPEN) {
+      throw new IllegalStateException(
+          "Batch of Delta table "
+              + spec.id()
+              + " is "
+              + (state == State.FAILED
+                  ? "failed: abort it"
+                  : "committed or aborted: start a new one"));
+    }
+  }
+}

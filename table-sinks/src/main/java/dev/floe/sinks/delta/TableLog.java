@@ -1,0 +1,181 @@
+package dev.floe.sinks.delta;
+
+import dev.floe.core.Errors;
+import dev.floe.core.PartitionOffsets;
+import dev.floe.core.SourcePartition;
+import dev.floe.core.TableId;
+import io.delta.standalone.DeltaLog;
+import io.delta.standalone.Operation;
+import io.delta.standalone.OptimisticTransaction;
+import io.delta.standalone.actions.Action;
+import io.delta.standalone.actions.AddFile;
+import io.delta.standalone.actions.CommitInfo;
+import io.delta.standalone.actions.Metadata;
+import io.delta.standalone.actions.SetTransaction;
+import io.delta.standalone.exceptions.DeltaConcurrentModificationException;
+import io.delta.standalone.types.StructType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * The one class that speaks to the Delta transaction log (delta-standalone), so that a move to
+ * Delta Kernel stays local. Floe's offsets live in the log twice: as {@code txn} actions, which
+ * Delta's conflict checker guards, and as a map in the {@code commitInfo} of every Floe commit (see
+ * {@link LogOffsets}).
+ */
+final class TableLog {
+  static final String ENGINE = "Floe";
+
+  private final TableId id;
+  private final DeltaLog log;
+
+  TableLog(TableId id, String location) {
+    this.id = id;
+    // Hadoop's defaults (core-default.xml) name the local file system's implementations; Delta's
+    // default LogStore for local paths writes each version with a rename that never overwrites, so
+    // that of two writers of one version (a zombie and its successor) exactly one wins
+    this.log = DeltaLog.forTable(new Configuration(), location);
+  }
+
+  /** Whether the table exists, as of the latest version in the log. */
+  boolean exists() {
+    log.update();
+    return log.tableExists();
+  }
+
+  /** The latest table metadata (schema, partition columns, configuration). */
+  Metadata metadata() {
+    return log.update().getMetadata();
+  }
+
+  long version() {
+    return log.update().getVersion();
+  }
+
+  /**
+   * Creates the table at version 0. Returns false when another writer created it first (the caller
+   * then reads the winner's metadata).
+   */
+  boolean create(StructType schema, List<String> partitionColumns, Map<String, String> config) {
+    OptimisticTransaction txn = log.startTransaction();
+    if (txn.readVersion() >= 0) {
+      return false;
+    }
+    txn.updateMetadata(
+        Metadata.builder()
+            .id(UUID.randomUUID().toString())
+            .name(id.name())
+            .schema(schema)
+            .partitionColumns(partitionColumns)
+            .configuration(config)
+            .createdTime(System.currentTimeMillis())
+            .build());
+    try {
+      txn.commit(List.of(), new Operation(Operation.Name.CREATE_TABLE), ENGINE);
+      return true;
+    } catch (DeltaConcurrentModificationException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The group's offsets as the latest version holds them: the partitions named by the newest Floe
+   * {@code commitInfo}, each at its {@code txn} version.
+   */
+  PartitionOffsets offsets(String group) {
+    OptimisticTransaction txn = log.startTransaction();
+    PartitionOffsets listed = listedOffsets(txn.readVersion(), group);
+    Map<SourcePartition, Long> offsets = new java.util.HashMap<>();
+    listed
+        .asMap()
+        .forEach(
+            (p, fromInfo) -> {
+              long v = txn.txnVersion(LogOffsets.appId(group, p));
+              offsets.put(p, v >= 0 ? v : fromInfo); // txn actions are the truth when present
+            });
+    return PartitionOffsets.of(offsets);
+  }
+
+  /**
+   * One attempt to commit {@code files} with the group's offsets. Fails with {@link
+   * dev.floe.core.CommitFencedException} when a partition's offset is not {@code expected}, and
+   * with {@link DeltaConcurrentModificationException} when another commit of the group (or any
+   * commit adding files) landed after the transaction started.
+   *
+   * @return the committed version
+   */
+  long commit(
+      List<AddFile> files,
+      String group,
+      PartitionOffsets expected,
+      PartitionOffsets next,
+      String commitId) {
+    OptimisticTransaction txn = log.startTransaction();
+    // any concurrent commit adding files, or any Floe commit of the group, makes this one conflict
+    // instead of being rebased silently onto a base whose offsets it did not read
+    txn.readWholeTable();
+    long groupCommits = txn.txnVersion(LogOffsets.groupAppId(group));
+    for (Map.Entry<SourcePartition, Long> e : next.asMap().entrySet()) {
+      long v = txn.txnVersion(LogOffsets.appId(group, e.getKey()));
+      Long actual = v >= 0 ? v : null;
+      Long wanted = expected.next(e.getKey());
+      if (!Objects.equals(actual, wanted)) {
+        throw Errors.fenced(id, e.getKey(), wanted, actual);
+      }
+    }
+    PartitionOffsets merged = listedOffsets(txn.readVersion(), group).with(next);
+    List<Action> actions = new ArrayList<>(files.size() + next.asMap().size() + 1);
+    actions.addAll(files);
+    long now = System.currentTimeMillis();
+    next.asMap()
+        .forEach(
+            (p, offset) ->
+                actions.add(
+                    new SetTransaction(LogOffsets.appId(group, p), offset, Optional.of(now))));
+    actions.add(
+        new SetTransaction(
+            LogOffsets.groupAppId(group), Math.max(groupCommits, 0) + 1, Optional.of(now)));
+    Operation op =
+        new Operation(
+            Operation.Name.STREAMING_UPDATE,
+            LogOffsets.parameters(group, merged, commitId),
+            Map.of(
+                "numFiles", String.valueOf(files.size()),
+                "numOutputRows", String.valueOf(LogOffsets.records(files))),
+            Optional.empty());
+    return txn.commit(actions, op, ENGINE).getVersion();
+  }
+
+  /** The version holding {@code commitId} among those after {@code since}, or -1. */
+  long find(String commitId, long since) {
+    long latest = version();
+    for (long v = latest; v > since; v--) {
+      if (commitId.equals(LogOffsets.commitId(log.getCommitInfoAt(v)))) {
+        return v;
+      }
+    }
+    return -1;
+  }
+
+  /** The group's map in the newest Floe commitInfo at or before {@code version}. */
+  private PartitionOffsets listedOffsets(long version, String group) {
+    for (long v = version; v >= 0; v--) {
+      CommitInfo info;
+      try {
+        info = log.getCommitInfoAt(v);
+      } catch (RuntimeException e) { // the JSON of old versions may be cleaned up after checkpoints
+        return PartitionOffsets.empty();
+      }
+      PartitionOffsets offsets = LogOffsets.read(id, v, info, group);
+      if (offsets != null) {
+        return offsets;
+      }
+    }
+    return PartitionOffsets.empty();
+  }
+}

@@ -1,0 +1,46 @@
+package dev.floe.sinks.delta;
+
+import static dev.floe.sinks.delta.DeltaFixtures.GROUP;
+import static dev.floe.sinks.delta.DeltaFixtures.offsets;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.floe.core.PartitionOffsets;
+import dev.floe.core.row.Row;
+import dev.floe.core.sink.CommitResult;
+import dev.floe.core.sink.WriteBatch;
+import dev.floe.sinks.iceberg.IcebergTestRows;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeltaRoundTripTest {
+  @TempDir Path warehouse;
+
+  @Test
+  void rowsOfEveryTypeReadBackAsDeltaRepresentsThem() {
+    DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
+    WriteBatch batch = sink.newBatch(DeltaFixtures.spec("raw.all_types"));
+    for (long id = 0; id < 100; id++) {
+      batch.write(IcebergTestRows.ALL_TYPES, row(id));
+    }
+
+    CommitResult result = batch.commit(GROUP, PartitionOffsets.empty(), offsets("events", 0, 100));
+
+    assertThat(result.records()).isEqualTo(100);
+    assertThat(result.dataFiles()).isEqualTo(1);
+    List<Map<String, Object>> rows = DeltaFixtures.read(warehouse, "raw.all_types");
+    rows.sort(Comparator.comparing(r -> (Long) r.get("req_id")));
+    assertThat(rows).hasSize(100);
+    for (int id = 0; id < 100; id++) {
+      assertThat(rows.get(id))
+          .isEqualTo(DeltaFixtures.expectedRow(IcebergTestRows.ALL_TYPES, row(id)));
+    }
+  }
+
+  private static Row row(long id) {
+    return id % 10 == 9 ? IcebergTestRows.nullsRow(id) : IcebergTestRows.allTypesRow(id);
+  }
+}
