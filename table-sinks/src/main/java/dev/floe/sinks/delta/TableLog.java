@@ -36,10 +36,17 @@ final class TableLog {
 
   TableLog(TableId id, String location) {
     this.id = id;
-    // Hadoop's defaults (core-default.xml) name the local file system's implementations; Delta's
-    // default LogStore for local paths writes each version with a rename that never overwrites, so
-    // that of two writers of one version (a zombie and its successor) exactly one wins
-    this.log = DeltaLog.forTable(new Configuration(), location);
+    this.log = DeltaLog.forTable(configuration(), location);
+  }
+
+  /**
+   * Hadoop's defaults (core-default.xml) name the file systems Delta's checkpoints go through; the
+   * log itself goes through {@link LocalFileLogStore}.
+   */
+  static Configuration configuration() {
+    Configuration conf = new Configuration();
+    conf.set("delta.logStore.file.impl", LocalFileLogStore.class.getName());
+    return conf;
   }
 
   /** Whether the table exists, as of the latest version in the log. */
