@@ -42,7 +42,7 @@ final class DeltaRowView implements StructLike {
   static DeltaRowView plan(
       TableId id, StructType fileColumns, Set<String> otherColumns, Type.Struct rowType) {
     for (Field f : rowType.fields()) {
-      if (fileColumns.get(f.name()) == null && !otherColumns.contains(f.name())) {
+      if (!has(fileColumns, f.name()) && !otherColumns.contains(f.name())) {
         throw unknownField(id, f.name());
       }
     }
@@ -118,7 +118,7 @@ final class DeltaRowView implements StructLike {
       TableId id, String path, DataType table, Type row) {
     if (table instanceof StructType s && row instanceof Type.Struct r) {
       for (Field f : r.fields()) {
-        if (s.get(f.name()) == null) {
+        if (!has(s, f.name())) {
           throw unknownField(id, path + "." + f.name());
         }
       }
@@ -176,6 +176,11 @@ final class DeltaRowView implements StructLike {
       }
     }
     throw mismatch(id, path, table, row);
+  }
+
+  /** Whether the struct has the field ({@link StructType#get} throws instead of returning null). */
+  private static boolean has(StructType struct, String name) {
+    return java.util.Arrays.asList(struct.getFieldNames()).contains(name);
   }
 
   private static List<Object> mapList(List<?> values, UnaryOperator<Object> element) {
