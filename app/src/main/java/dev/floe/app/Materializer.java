@@ -3,6 +3,7 @@ package dev.floe.app;
 import dev.floe.consumer.Pipeline;
 import dev.floe.consumer.PipelineStats;
 import dev.floe.core.config.FloeConfig;
+import dev.floe.sinks.delta.DeltaTableSink;
 import dev.floe.sinks.iceberg.IcebergTableSink;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -16,6 +17,7 @@ import java.util.function.Consumer;
 final class Materializer implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Materializer.class);
   private final IcebergTableSink iceberg;
+  private final DeltaTableSink delta;
   private final Pipeline pipeline;
   private final ScheduledExecutorService progress =
       Executors.newSingleThreadScheduledExecutor(
@@ -28,7 +30,8 @@ final class Materializer implements AutoCloseable {
 
   Materializer(FloeConfig config) {
     this.iceberg = new IcebergTableSink(config);
-    this.pipeline = new Pipeline(config, Map.of(iceberg.format(), iceberg));
+    this.delta = new DeltaTableSink(config);
+    this.pipeline = new Pipeline(config, Map.of(iceberg.format(), iceberg, delta.format(), delta));
   }
 
   void start() {
@@ -69,6 +72,7 @@ final class Materializer implements AutoCloseable {
     progress.shutdownNow();
     pipeline.close();
     iceberg.close();
+    delta.close();
     LOG.info("Stopped");
   }
 }

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.floe.consumer.Pipeline;
 import dev.floe.core.config.FloeConfig;
+import dev.floe.sinks.delta.DeltaTableSink;
 import dev.floe.sinks.iceberg.IcebergTableSink;
 import java.time.Duration;
 import java.util.Map;
@@ -19,8 +20,10 @@ final class Pipelines {
    * @return the failure that stopped the pipeline, or null
    */
   static Throwable runUntil(FloeConfig config, Duration timeout, BooleanSupplier done) {
-    try (IcebergTableSink sink = new IcebergTableSink(config);
-        Pipeline pipeline = new Pipeline(config, Map.of(sink.format(), sink))) {
+    try (IcebergTableSink iceberg = new IcebergTableSink(config);
+        DeltaTableSink delta = new DeltaTableSink(config);
+        Pipeline pipeline =
+            new Pipeline(config, Map.of(iceberg.format(), iceberg, delta.format(), delta))) {
       pipeline.start();
       await().atMost(timeout).until(() -> pipeline.failure() != null || done.getAsBoolean());
       return pipeline.failure();

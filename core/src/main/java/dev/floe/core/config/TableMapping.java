@@ -34,7 +34,8 @@ public record TableMapping(
     String valueSchema) {
 
   public enum Format {
-    ICEBERG
+    ICEBERG,
+    DELTA
   }
 
   /** How record values are encoded. */

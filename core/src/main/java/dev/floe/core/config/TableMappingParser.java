@@ -107,7 +107,7 @@ final class TableMappingParser {
         node.enumValue("on-error", OnError.class, OnError.STOP),
         node.bytes("target-file-size", 128L << 20),
         kafkaMetadataColumn(node),
-        node.child("table-properties").stringMap(),
+        tableProperties(node.child("table-properties")),
         node.enumValue("value-format", ValueFormat.class, ValueFormat.CONFLUENT),
         valueSchema(node, baseDir));
   }
@@ -169,6 +169,22 @@ final class TableMappingParser {
       formats.add(f);
     }
     return formats.isEmpty() ? List.of(Format.ICEBERG) : formats;
+  }
+
+  /**
+   * Keys starting with {@code delta.} are Delta table properties; the one Floe relies on is checked
+   * now rather than at the first commit.
+   */
+  private static Map<String, String> tableProperties(ConfigNode node) {
+    Map<String, String> props = node.stringMap();
+    String interval = props.get("delta.checkpointInterval");
+    if (interval != null && !interval.matches("[1-9][0-9]{0,8}")) {
+      throw node.error(
+          "delta.checkpointInterval",
+          "'" + interval + "' is not a positive number of commits",
+          "write e.g. delta.checkpointInterval: 10 (a checkpoint every 10 commits)");
+    }
+    return props;
   }
 
   private static CommitPolicy commit(ConfigNode node) {

@@ -79,11 +79,12 @@ class ConfigParserTest {
         tables:
           - topic-pattern: "web\\\\..*"
             table: raw.${topic}
+            formats: [iceberg, delta]
             partition-by: [day(event_ts), "bucket[16](user_id)", "truncate(4, country)", ctx.os]
             commit: { interval: 2m, max-records: 50_000, max-bytes: 64MiB }
             target-file-size: 256MB
             kafka-metadata: { column: kafka_meta }
-            table-properties: { write.metadata.delete-after-commit.enabled: "true" }
+            table-properties: { write.metadata.delete-after-commit.enabled: "true", delta.checkpointInterval: 20 }
         """,
             Map.of("BROKERS", "b1:9092,b2:9092", "REG_PASS", "s3cret"));
 
@@ -113,7 +114,27 @@ class ConfigParserTest {
     assertThat(m.targetFileSizeBytes()).isEqualTo(256_000_000L);
     assertThat(m.kafkaMetadataColumn()).isEqualTo("kafka_meta");
     assertThat(m.tableProperties())
-        .containsEntry("write.metadata.delete-after-commit.enabled", "true");
+        .containsEntry("write.metadata.delete-after-commit.enabled", "true")
+        .containsEntry("delta.checkpointInterval", "20");
+    assertThat(m.formats()).containsExactly(TableMapping.Format.ICEBERG, TableMapping.Format.DELTA);
+  }
+
+  @Test
+  void formatsAndDeltaPropertiesAreChecked() {
+    assertThatThrownBy(() -> parse(MINIMAL + "    formats: [iceberg, hudi]\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'tables[0].formats'")
+        .hasMessageContaining("'hudi' is not a supported format")
+        .hasMessageContaining("iceberg, delta");
+    assertThatThrownBy(() -> parse(MINIMAL + "    formats: [delta, delta]\n"))
+        .hasMessageContaining("'delta' is listed twice");
+    assertThatThrownBy(
+            () -> parse(MINIMAL + "    table-properties:\n      delta.checkpointInterval: often\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("line 9, 'tables[0].table-properties.delta.checkpointInterval'")
+        .hasMessageContaining("'often' is not a positive number of commits");
+    assertThat(parse(MINIMAL + "    formats: [delta]\n").tables().get(0).formats())
+        .containsExactly(TableMapping.Format.DELTA);
   }
 
   @Test

@@ -70,7 +70,14 @@ final class Tables {
     props.put(TableProperties.PARQUET_COMPRESSION, "zstd");
     props.put(
         TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, String.valueOf(spec.targetFileSizeBytes()));
-    props.putAll(spec.properties()); // the mapping's own properties win
+    // the mapping's own properties win; delta.* ones are for the mapping's Delta table
+    spec.properties()
+        .forEach(
+            (k, v) -> {
+              if (!k.startsWith("delta.")) {
+                props.put(k, v);
+              }
+            });
     return props;
   }
 

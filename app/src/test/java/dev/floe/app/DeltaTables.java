@@ -1,0 +1,191 @@
+package dev.floe.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.floe.core.TableId;
+import dev.floe.core.config.FloeConfig;
+import dev.floe.sinks.delta.DeltaTableSink;
+import io.delta.standalone.DeltaLog;
+import io.delta.standalone.Snapshot;
+import io.delta.standalone.actions.AddFile;
+import io.delta.standalone.types.ArrayType;
+import io.delta.standalone.types.DataType;
+import io.delta.standalone.types.DecimalType;
+import io.delta.standalone.types.MapType;
+import io.delta.standalone.types.StructField;
+import io.delta.standalone.types.StructType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.net.URI;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.schema.PrimitiveType;
+
+/**
+ * Reads Delta tables back independently of Floe's writer: the log through delta-standalone (files,
+ * partition values, txn versions), the values through parquet-hadoop's example reader, interpreted
+ * by the table's Delta schema. Structs come back as maps by field name, binary as hex, dates as
+ * LocalDate, timestamps as epoch micros.
+ */
+final class DeltaTables {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private DeltaTables() {}
+
+  static DeltaLog log(FloeConfig config, String table) {
+    return DeltaLog.forTable(
+        new Configuration(),
+        DeltaTableSink.location(config.warehouse(), TableId.parse(table)).toString());
+  }
+
+  /** Rows in the latest version, summed from the add actions' statistics (cheap to poll). */
+  static long rowCount(FloeConfig config, String table) {
+    DeltaLog log = log(config, table);
+    Snapshot snapshot = log.update();
+    if (snapshot.getVersion() < 0) {
+      return 0;
+    }
+    long n = 0;
+    for (AddFile f : snapshot.getAllFiles()) {
+      try {
+        n += JSON.readTree(f.getStats()).get("numRecords").asLong();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return n;
+  }
+
+  /** The next offset the table holds for a partition (its txn version), or -1. */
+  static long txnVersion(FloeConfig config, String table, String topic, int partition) {
+    DeltaLog log = log(config, table);
+    log.update();
+    return log.tableExists()
+        ? log.startTransaction()
+            .txnVersion("floe/" + config.groupId() + "/" + topic + "/" + partition)
+        : -1;
+  }
+
+  static List<Map<String, Object>> rows(FloeConfig config, String table) {
+    DeltaLog log = log(config, table);
+    Snapshot snapshot = log.update();
+    if (snapshot.getVersion() < 0) {
+      return List.of();
+    }
+    StructType schema = snapshot.getMetadata().getSchema();
+    List<String> partitionColumns = snapshot.getMetadata().getPartitionColumns();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (AddFile file : snapshot.getAllFiles()) {
+      org.apache.hadoop.fs.Path path =
+          new org.apache.hadoop.fs.Path(
+              log.getPath(), new org.apache.hadoop.fs.Path(URI.create(file.getPath())));
+      try (ParquetReader<Group> reader =
+          ParquetReader.builder(new GroupReadSupport(), path).build()) {
+        for (Group g = reader.read(); g != null; g = reader.read()) {
+          Map<String, Object> row = new LinkedHashMap<>();
+          for (StructField f : schema.getFields()) {
+            row.put(
+                f.getName(),
+                partitionColumns.contains(f.getName())
+                    ? partitionValue(file.getPartitionValues().get(f.getName()), f.getDataType())
+                    : field(g, f.getName(), f.getDataType()));
+          }
+          rows.add(row);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return rows;
+  }
+
+  /** The (partition, offset) of a row, from its {@code _kafka} column. */
+  @SuppressWarnings("unchecked")
+  static String position(Map<String, Object> row) {
+    Map<String, Object> kafka = (Map<String, Object>) row.get("_kafka");
+    return kafka.get("partition") + "/" + kafka.get("offset");
+  }
+
+  private static Object partitionValue(String text, DataType type) {
+    if (text == null) {
+      return null;
+    }
+    return switch (type.getTypeName()) {
+      case "integer" -> Integer.parseInt(text);
+      case "long" -> Long.parseLong(text);
+      case "date" -> LocalDate.parse(text);
+      default -> type instanceof DecimalType ? new BigDecimal(text) : text;
+    };
+  }
+
+  private static Object field(Group g, String name, DataType type) {
+    if (g.getFieldRepetitionCount(name) == 0) {
+      return null;
+    }
+    if (type instanceof StructType s) {
+      Group nested = g.getGroup(name, 0);
+      Map<String, Object> out = new LinkedHashMap<>();
+      for (StructField f : s.getFields()) {
+        out.put(f.getName(), field(nested, f.getName(), f.getDataType()));
+      }
+      return out;
+    }
+    if (type instanceof ArrayType a) {
+      Group list = g.getGroup(name, 0);
+      List<Object> out = new ArrayList<>();
+      for (int i = 0; i < list.getFieldRepetitionCount(0); i++) {
+        out.add(field(list.getGroup(0, i), "element", a.getElementType()));
+      }
+      return out;
+    }
+    if (type instanceof MapType m) {
+      Group map = g.getGroup(name, 0);
+      Map<Object, Object> out = new LinkedHashMap<>();
+      for (int i = 0; i < map.getFieldRepetitionCount(0); i++) {
+        Group kv = map.getGroup(0, i);
+        out.put(field(kv, "key", m.getKeyType()), field(kv, "value", m.getValueType()));
+      }
+      return out;
+    }
+    if (type instanceof DecimalType d) {
+      PrimitiveType p = g.getType().getType(name).asPrimitiveType();
+      BigInteger unscaled =
+          switch (p.getPrimitiveTypeName()) {
+            case INT32 -> BigInteger.valueOf(g.getInteger(name, 0));
+            case INT64 -> BigInteger.valueOf(g.getLong(name, 0));
+            default -> new BigInteger(g.getBinary(name, 0).getBytes());
+          };
+      return new BigDecimal(unscaled, d.getScale());
+    }
+    return switch (type.getTypeName()) {
+      case "boolean" -> g.getBoolean(name, 0);
+      case "integer" -> g.getInteger(name, 0);
+      case "long", "timestamp" -> g.getLong(name, 0);
+      case "float" -> g.getFloat(name, 0);
+      case "double" -> g.getDouble(name, 0);
+      case "string" -> g.getString(name, 0);
+      case "binary" -> HexFormat.of().formatHex(g.getBinary(name, 0).getBytes());
+      case "date" -> LocalDate.ofEpochDay(g.getInteger(name, 0));
+      default -> throw new IllegalArgumentException("unexpected Delta type " + type);
+    };
+  }
+
+  /** Parses a commitInfo-style offsets map, for messages. */
+  static JsonNode json(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
