@@ -24,6 +24,7 @@ final class ChildFloe implements AutoCloseable {
   private final AtomicInteger commitsStarted = new AtomicInteger();
   private final AtomicLong recordsRead = new AtomicLong();
   private final StringBuffer tail = new StringBuffer();
+  private volatile String killOn; // a log fragment that makes the reader thread SIGKILL at once
 
   private final java.io.PrintWriter logFile;
   private final Thread reader;
@@ -74,6 +75,14 @@ final class ChildFloe implements AutoCloseable {
     return process.isAlive();
   }
 
+  /**
+   * SIGKILLs the child from the log reader thread as soon as it logs a line containing {@code
+   * fragment}, with no round trip through the test thread: e.g. between two commits.
+   */
+  void killOnLine(String fragment) {
+    killOn = fragment;
+  }
+
   /** SIGKILL: no shutdown hook, no final commit, like a machine losing power. */
   void kill() throws InterruptedException {
     process.destroyForcibly();
@@ -105,6 +114,11 @@ final class ChildFloe implements AutoCloseable {
         logFile.println(line);
         if (tail.length() > 100_000) {
           tail.delete(0, 50_000);
+        }
+        String fragment = killOn;
+        if (fragment != null && line.contains(fragment)) {
+          process.destroyForcibly();
+          killOn = null;
         }
         if (line.contains("Committing ")) {
           commitsStarted.incrementAndGet();
