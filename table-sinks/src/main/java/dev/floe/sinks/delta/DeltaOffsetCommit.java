@@ -69,7 +69,7 @@ final class DeltaOffsetCommit {
 
   /** Commits and returns the version that holds the batch. */
   long run() {
-    RuntimeException last = null;
+    Exception last = null;
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       if (attempt > 1) {
         backoff(attempt);
@@ -81,7 +81,7 @@ final class DeltaOffsetCommit {
         if (landed >= 0) {
           return landed;
         }
-      } catch (RuntimeException e) { // the store is unreachable: a transient fault
+      } catch (Exception e) { // the store is unreachable: a transient fault
         last = e;
         continue;
       }
@@ -92,7 +92,9 @@ final class DeltaOffsetCommit {
       } catch (DeltaConcurrentModificationException e) {
         LOG.debug("Delta table {} moved during commit {}; retrying", id, commitId, e);
         last = e;
-      } catch (RuntimeException e) { // e.g. an I/O error while writing the version file
+      } catch (Exception e) {
+        // e.g. an I/O error while writing the version file, which delta-standalone (Scala) throws
+        // as a checked IOException that no Java signature declares
         LOG.warn(
             "Commit {} to Delta table {} has an unknown outcome; checking the log before retrying",
             commitId,

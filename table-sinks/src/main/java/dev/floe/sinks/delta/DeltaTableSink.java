@@ -23,6 +23,7 @@ public final class DeltaTableSink implements TableSink {
   public static final String ROOT = "delta-tables";
 
   private final Path warehouse;
+  private final org.apache.hadoop.conf.Configuration conf;
   private final Map<TableId, TableLog> logs = new ConcurrentHashMap<>();
   private final Map<TableId, ReentrantLock> commitLocks = new ConcurrentHashMap<>();
 
@@ -34,7 +35,13 @@ public final class DeltaTableSink implements TableSink {
    * @param warehouse local directory under which the tables live
    */
   public DeltaTableSink(String warehouse) {
+    this(warehouse, TableLog.configuration());
+  }
+
+  /** With a Hadoop configuration of the caller's, e.g. another log store. */
+  DeltaTableSink(String warehouse, org.apache.hadoop.conf.Configuration conf) {
     this.warehouse = Path.of(warehouse);
+    this.conf = conf;
   }
 
   /** Where the Delta table {@code id} lives under {@code warehouse}. */
@@ -73,6 +80,6 @@ public final class DeltaTableSink implements TableSink {
   }
 
   private TableLog log(TableId id) {
-    return logs.computeIfAbsent(id, i -> new TableLog(i, location(i).toString()));
+    return logs.computeIfAbsent(id, i -> new TableLog(i, location(i).toString(), conf));
   }
 }

@@ -34,9 +34,9 @@ final class TableLog {
   private final TableId id;
   private final DeltaLog log;
 
-  TableLog(TableId id, String location) {
+  TableLog(TableId id, String location, Configuration conf) {
     this.id = id;
-    this.log = DeltaLog.forTable(configuration(), location);
+    this.log = DeltaLog.forTable(conf, location);
   }
 
   /**

@@ -165,6 +165,35 @@ class DeltaExactlyOnceCommitTest {
   }
 
   @Test
+  void aCommitWhoseOutcomeIsUnknownButLandedIsNotRepeated() {
+    DeltaTableSink sink = new DeltaTableSink(warehouse.toString(), FaultyLogStore.configuration());
+    commitRange(sink, 0, 0, 10);
+    long before = DeltaLogFiles.latestVersion(warehouse, "raw.events");
+
+    FaultyLogStore.NEXT.set(FaultyLogStore.Fault.FAIL_AFTER_WRITE);
+    CommitResult result = commitRange(sink, 0, 10, 20);
+
+    assertThat(result.version()).isEqualTo(before + 1);
+    assertThat(DeltaLogFiles.latestVersion(warehouse, "raw.events")).isEqualTo(before + 1);
+    assertThat(DeltaFixtures.read(warehouse, "raw.events")).hasSize(20);
+    assertThat(sink.committedOffsets(EVENTS, GROUP)).isEqualTo(offsets("events", 0, 20));
+  }
+
+  @Test
+  void aCommitWhoseOutcomeIsUnknownAndDidNotLandIsRetried() {
+    DeltaTableSink sink = new DeltaTableSink(warehouse.toString(), FaultyLogStore.configuration());
+    commitRange(sink, 0, 0, 10);
+    long before = DeltaLogFiles.latestVersion(warehouse, "raw.events");
+
+    FaultyLogStore.NEXT.set(FaultyLogStore.Fault.FAIL_BEFORE_WRITE);
+    CommitResult result = commitRange(sink, 0, 10, 20);
+
+    assertThat(result.version()).isEqualTo(before + 1);
+    assertThat(DeltaFixtures.read(warehouse, "raw.events")).hasSize(20);
+    assertThat(sink.committedOffsets(EVENTS, GROUP)).isEqualTo(offsets("events", 0, 20));
+  }
+
+  @Test
   void concurrentCommitsFromTwoSinksNeitherLoseNorRegressOffsets() throws Exception {
     int commits = 30;
     int rowsPerCommit = 10;

@@ -40,6 +40,40 @@ class DeltaRoundTripTest {
     }
   }
 
+  @Test
+  void unsignedSixtyFourBitValuesKeepEveryDigitAsDecimal20() {
+    // uint64 / fixed64 reach the row model as decimal(20,0) (docs/type-mapping.md)
+    dev.floe.core.row.Type.Struct schema =
+        new dev.floe.core.row.Type.Struct(
+            List.of(
+                dev.floe.core.row.Field.required("id", dev.floe.core.row.Type.Primitive.LONG),
+                dev.floe.core.row.Field.optional(
+                    "u64", new dev.floe.core.row.Type.Decimal(20, 0))));
+    List<java.math.BigDecimal> values =
+        List.of(
+            new java.math.BigDecimal("18446744073709551615"),
+            new java.math.BigDecimal("9223372036854775808"),
+            java.math.BigDecimal.ZERO);
+    DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
+    WriteBatch batch = sink.newBatch(DeltaFixtures.spec("raw.unsigned"));
+    for (int i = 0; i < values.size(); i++) {
+      batch.write(schema, Row.wrap((long) i, values.get(i)));
+    }
+    batch.commit(GROUP, PartitionOffsets.empty(), offsets("events", 0, values.size()));
+
+    List<Map<String, Object>> rows = DeltaFixtures.read(warehouse, "raw.unsigned");
+    rows.sort(Comparator.comparing(r -> (Long) r.get("id")));
+    assertThat(rows).extracting(r -> r.get("u64")).containsExactlyElementsOf(values);
+    assertThat(
+            DeltaFixtures.log(warehouse, "raw.unsigned")
+                .snapshot()
+                .getMetadata()
+                .getSchema()
+                .get("u64")
+                .getDataType())
+        .isEqualTo(new io.delta.standalone.types.DecimalType(20, 0));
+  }
+
   private static Row row(long id) {
     return id % 10 == 9 ? IcebergTestRows.nullsRow(id) : IcebergTestRows.allTypesRow(id);
   }
