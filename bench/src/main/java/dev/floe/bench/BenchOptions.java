@@ -25,7 +25,8 @@ record BenchOptions(
     long timeoutSeconds,
     boolean keep,
     String label,
-    Path results) {
+    Path results,
+    List<String> formats) {
 
   static final String USAGE =
       """
@@ -33,7 +34,8 @@ record BenchOptions(
                            [--commit-max-records N] [--heap 1g] [--compression none|lz4|zstd|snappy|gzip]
                            [--partition-by 'bucket[8](user_id)'] [--target-file-size 128MB]
                            [--floe-jvm-opts '-XX:...'] [--app-jar app/target/floe-app.jar] [--dir DIR]
-                           [--timeout SECONDS] [--keep] [--label TEXT] [--results FILE]""";
+                           [--timeout SECONDS] [--keep] [--label TEXT] [--results FILE]
+                           [--formats iceberg|delta|iceberg,delta]""";
 
   static BenchOptions parse(String[] args) {
     long records = 1_000_000;
@@ -52,6 +54,7 @@ record BenchOptions(
     boolean keep = false;
     String label = "";
     Path results = null;
+    List<String> formats = List.of("iceberg");
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -76,8 +79,15 @@ record BenchOptions(
         case "--keep" -> keep = true;
         case "--label" -> label = value(args, ++i, a);
         case "--results" -> results = Path.of(value(args, ++i, a));
+        case "--formats" -> formats = List.of(value(args, ++i, a).split(","));
         default -> throw new IllegalArgumentException("Unknown option " + a + "\n" + USAGE);
       }
+    }
+    if (!List.of("iceberg").equals(formats)
+        && !List.of("delta").equals(formats)
+        && !List.of("iceberg", "delta").equals(formats)) {
+      throw new IllegalArgumentException(
+          "--formats must be iceberg, delta or iceberg,delta, not " + formats + "\n" + USAGE);
     }
     if (records <= 0 || partitions <= 0 || workers <= 0 || maxRecords <= 0) {
       throw new IllegalArgumentException(
@@ -99,7 +109,8 @@ record BenchOptions(
         timeout,
         keep,
         label,
-        results == null ? null : results.toAbsolutePath());
+        results == null ? null : results.toAbsolutePath(),
+        formats);
   }
 
   private static String value(String[] args, int i, String option) {

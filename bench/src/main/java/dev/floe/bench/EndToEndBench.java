@@ -119,7 +119,7 @@ public final class EndToEndBench {
           // changes.
           if (commit != null || now - lastPoll >= CATALOG_POLL_MS * 1_000_000L) {
             lastPoll = now;
-            rows = totalRecords(catalog);
+            rows = totalRecords(o, config, catalog);
             if (rows >= o.records()) {
               doneNanos = commit != null ? commit.nanos() : now;
             }
@@ -137,7 +137,8 @@ public final class EndToEndBench {
               "Timed out after %d s with %,d of %,d rows in the table",
               o.timeoutSeconds(), rows, o.records());
         }
-        TableFacts facts = tableFacts(catalog);
+        TableFacts facts =
+            o.formats().contains("iceberg") ? tableFacts(catalog) : deltaFacts(config);
         if (catalog instanceof AutoCloseable closeable) {
           closeable.close();
         }
@@ -176,6 +177,7 @@ public final class EndToEndBench {
           tables:
             - topics: [%s]
               table: %s%s
+              formats: [%s]
               commit: { interval: %s, max-records: %d }
               target-file-size: %s
           """
@@ -186,6 +188,7 @@ public final class EndToEndBench {
                   TOPIC,
                   TABLE,
                   partitionBy,
+                  String.join(", ", o.formats()),
                   o.commitInterval(),
                   o.commitMaxRecords(),
                   o.targetFileSize()));
@@ -207,6 +210,42 @@ public final class EndToEndBench {
   }
 
   record TableFacts(long totalRecords, long dataFiles, long fileBytes, int snapshots) {}
+
+  /** Rows in the table of every format of the run: the smallest count, since all must be done. */
+  private static long totalRecords(BenchOptions o, FloeConfig config, Catalog catalog) {
+    long rows = Long.MAX_VALUE;
+    if (o.formats().contains("iceberg")) {
+      rows = Math.min(rows, totalRecords(catalog));
+    }
+    if (o.formats().contains("delta")) {
+      rows = Math.min(rows, deltaFacts(config).totalRecords());
+    }
+    return rows;
+  }
+
+  /** The Delta table's facts from its log: files and rows from the add actions' statistics. */
+  private static TableFacts deltaFacts(FloeConfig config) {
+    io.delta.standalone.Snapshot s =
+        io.delta.standalone.DeltaLog.forTable(
+                new org.apache.hadoop.conf.Configuration(),
+                dev.floe.sinks.delta.DeltaTableSink.location(
+                        config.warehouse(), dev.floe.core.TableId.parse(TABLE.toString()))
+                    .toString())
+            .update();
+    if (s.getVersion() < 0) {
+      return new TableFacts(0, 0, 0, 0);
+    }
+    long rows = 0;
+    long bytes = 0;
+    List<io.delta.standalone.actions.AddFile> files = s.getAllFiles();
+    for (io.delta.standalone.actions.AddFile f : files) {
+      bytes += f.getSize();
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("\"numRecords\":(\\d+)").matcher(f.getStats());
+      rows += m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+    return new TableFacts(rows, files.size(), bytes, (int) s.getVersion() + 1);
+  }
 
   private static long totalRecords(Catalog catalog) {
     try {
@@ -299,7 +338,8 @@ public final class EndToEndBench {
               produced.avgFramed(),
               o.compression()),
           String.format(
-              "floe: workers %d, heap %s, commit interval %s / max-records %,d, partition-by %s",
+              "floe: formats %s, workers %d, heap %s, commit interval %s / max-records %,d, partition-by %s",
+              o.formats(),
               o.workers(),
               o.heap(),
               o.commitInterval(),

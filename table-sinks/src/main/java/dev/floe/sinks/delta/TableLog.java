@@ -7,6 +7,7 @@ import dev.floe.core.TableId;
 import io.delta.standalone.DeltaLog;
 import io.delta.standalone.Operation;
 import io.delta.standalone.OptimisticTransaction;
+import io.delta.standalone.VersionLog;
 import io.delta.standalone.actions.Action;
 import io.delta.standalone.actions.AddFile;
 import io.delta.standalone.actions.CommitInfo;
@@ -15,6 +16,7 @@ import io.delta.standalone.actions.SetTransaction;
 import io.delta.standalone.exceptions.DeltaConcurrentModificationException;
 import io.delta.standalone.types.StructType;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,6 +32,9 @@ import org.apache.hadoop.conf.Configuration;
  */
 final class TableLog {
   static final String ENGINE = "Floe";
+
+  /** Versions read per step when looking back for a group's last commit. */
+  private static final int LOOKBACK_WINDOW = 100;
 
   private final TableId id;
   private final DeltaLog log;
@@ -169,20 +174,51 @@ final class TableLog {
     return -1;
   }
 
-  /** The group's map in the newest Floe commitInfo at or before {@code version}. */
+  /**
+   * The group's map in the newest Floe commitInfo at or before {@code version}. Usually that is the
+   * latest version itself; otherwise (other writers committed since, or the group is new to the
+   * table) the log is read forward in windows going back, so that each window lists the log once.
+   */
   private PartitionOffsets listedOffsets(long version, String group) {
-    for (long v = version; v >= 0; v--) {
-      CommitInfo info;
+    if (version < 0) {
+      return PartitionOffsets.empty();
+    }
+    PartitionOffsets latest = LogOffsets.read(id, version, commitInfo(version), group);
+    if (latest != null) {
+      return latest;
+    }
+    for (long end = version - 1; end >= 0; end -= LOOKBACK_WINDOW) {
+      long from = Math.max(0, end - LOOKBACK_WINDOW + 1);
+      PartitionOffsets found = null;
       try {
-        info = log.getCommitInfoAt(v);
-      } catch (RuntimeException e) { // the JSON of old versions may be cleaned up after checkpoints
-        return PartitionOffsets.empty();
+        Iterator<VersionLog> changes = log.getChanges(from, false);
+        while (changes.hasNext()) {
+          VersionLog v = changes.next();
+          if (v.getVersion() > end) {
+            break;
+          }
+          for (Action a : v.getActions()) {
+            if (a instanceof CommitInfo info) {
+              PartitionOffsets offsets = LogOffsets.read(id, v.getVersion(), info, group);
+              found = offsets != null ? offsets : found;
+            }
+          }
+        }
+      } catch (RuntimeException e) { // JSON of old versions removed by log cleanup
+        return found != null ? found : PartitionOffsets.empty();
       }
-      PartitionOffsets offsets = LogOffsets.read(id, v, info, group);
-      if (offsets != null) {
-        return offsets;
+      if (found != null) {
+        return found;
       }
     }
     return PartitionOffsets.empty();
+  }
+
+  private CommitInfo commitInfo(long version) {
+    try {
+      return log.getCommitInfoAt(version);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 }

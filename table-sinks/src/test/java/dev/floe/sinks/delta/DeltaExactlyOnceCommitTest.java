@@ -194,6 +194,25 @@ class DeltaExactlyOnceCommitTest {
   }
 
   @Test
+  void aGroupsOffsetsAreFoundBehindManyCommitsOfAnotherGroup() {
+    DeltaTableSink sink = newSink();
+    commitRange(sink, 0, 0, 10);
+    for (long o = 0; o < 120; o++) { // another group (another deployment) writes its own partition
+      WriteBatch batch = sink.newBatch(EVENTS);
+      batch.write(EVENT, Row.wrap(7, o));
+      batch.commit(
+          "other-group",
+          o == 0 ? PartitionOffsets.empty() : offsets("events", 7, o),
+          offsets("events", 7, o + 1));
+    }
+
+    assertThat(newSink().committedOffsets(EVENTS, GROUP)).isEqualTo(offsets("events", 0, 10));
+    assertThat(newSink().committedOffsets(EVENTS, "other-group"))
+        .isEqualTo(offsets("events", 7, 120));
+    assertThat(newSink().committedOffsets(EVENTS, "new-group")).isEqualTo(PartitionOffsets.empty());
+  }
+
+  @Test
   void concurrentCommitsFromTwoSinksNeitherLoseNorRegressOffsets() throws Exception {
     int commits = 30;
     int rowsPerCommit = 10;
