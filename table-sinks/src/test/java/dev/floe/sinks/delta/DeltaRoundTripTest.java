@@ -41,6 +41,35 @@ class DeltaRoundTripTest {
   }
 
   @Test
+  void deltaKernelReadsEveryTypeBackAsWritten() {
+    DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
+    WriteBatch batch = sink.newBatch(DeltaFixtures.spec("raw.all_types", "day(tstz)", "i"));
+    for (long id = 0; id < 50; id++) {
+      batch.write(IcebergTestRows.ALL_TYPES, row(id));
+    }
+    batch.commit(GROUP, PartitionOffsets.empty(), offsets("events", 0, 50));
+
+    List<Map<String, Object>> rows =
+        KernelReader.read(
+            DeltaTableSink.location(
+                warehouse.toString(), dev.floe.core.TableId.parse("raw.all_types")));
+    rows.sort(Comparator.comparing(r -> (Long) r.get("req_id")));
+    assertThat(rows).hasSize(50);
+    for (int id = 0; id < 50; id++) {
+      Map<String, Object> expected =
+          new java.util.LinkedHashMap<>(
+              DeltaFixtures.expectedRow(IcebergTestRows.ALL_TYPES, row(id)));
+      Long tstz = (Long) row(id).get(10);
+      expected.put(
+          "tstz_day",
+          tstz == null
+              ? null
+              : java.time.LocalDate.ofEpochDay(Math.floorDiv(tstz, 86_400_000_000L)));
+      assertThat(rows.get(id)).isEqualTo(expected);
+    }
+  }
+
+  @Test
   void unsignedSixtyFourBitValuesKeepEveryDigitAsDecimal20() {
     // uint64 / fixed64 reach the row model as decimal(20,0) (docs/type-mapping.md)
     dev.floe.core.row.Type.Struct schema =
