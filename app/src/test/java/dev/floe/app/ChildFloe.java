@@ -24,7 +24,8 @@ final class ChildFloe implements AutoCloseable {
   private final AtomicInteger commitsStarted = new AtomicInteger();
   private final AtomicLong recordsRead = new AtomicLong();
   private final StringBuffer tail = new StringBuffer();
-  private volatile String killOn; // a log fragment that makes the reader thread SIGKILL at once
+  private volatile String killOn;
+  private volatile boolean progressSeen; // the pipeline runs and SIGTERM is handled // a log fragment that makes the reader thread SIGKILL at once
 
   private final java.io.PrintWriter logFile;
   private final Thread reader;
@@ -69,6 +70,11 @@ final class ChildFloe implements AutoCloseable {
 
   long recordsRead() {
     return recordsRead.get();
+  }
+
+  /** Whether the child has logged progress: its pipeline runs and it handles SIGTERM itself. */
+  boolean running() {
+    return progressSeen;
   }
 
   boolean isAlive() {
@@ -125,6 +131,7 @@ final class ChildFloe implements AutoCloseable {
         }
         Matcher m = PROGRESS.matcher(line);
         if (m.find()) {
+          progressSeen = true;
           recordsRead.set(Long.parseLong(m.group(1)));
         }
       }

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 class DeltaCrashRestartIT {
   private static final Logger LOG = LoggerFactory.getLogger(DeltaCrashRestartIT.class);
-  private static final int RECORDS = 100_000;
+  private static final int RECORDS = 150_000;
   static final KafkaBroker broker = SharedServices.broker();
   static final SchemaRegistry registry = SharedServices.registry();
   @TempDir Path dir;
@@ -103,7 +103,8 @@ class DeltaCrashRestartIT {
     try (ChildFloe floe = ChildFloe.run(lastConfig, logs.resolve("run-final.log"))) {
       await()
           .atMost(Duration.ofSeconds(120))
-          .until(() -> floe.recordsRead() >= remaining || !floe.isAlive());
+          .until(
+              () -> floe.running() && floe.recordsRead() >= remaining || !floe.isAlive());
       int exit = floe.terminate();
       assertThat(exit).as("exit code after SIGTERM; log:\n%s", floe.logTail()).isZero();
     }

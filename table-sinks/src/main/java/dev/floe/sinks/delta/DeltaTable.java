@@ -63,7 +63,7 @@ final class DeltaTable {
             new StructType(fields.toArray(StructField[]::new)),
             partitioning.names(),
             configuration(spec));
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // delta-standalone also throws checked IOExceptions undeclared
         if (!log.exists()) {
           throw Errors.of(
               "Cannot create Delta table " + spec.id() + " at " + location + ": " + e.getMessage(),

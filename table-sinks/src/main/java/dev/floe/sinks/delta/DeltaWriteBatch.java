@@ -107,7 +107,7 @@ final class DeltaWriteBatch implements WriteBatch {
       long version = commit.run();
       state = State.COMMITTED;
       return result(version, adds, start);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException e) { // run() reports every failure as unchecked
       keepFiles = commit.uncertain();
       deleteFiles(e instanceof CommitFencedException ? "fenced" : "failed");
       throw e;

@@ -130,9 +130,14 @@ public final class LocalFileLogStore extends LogStore {
     return new Path(local(path).toUri());
   }
 
+  /**
+   * True, although version files are never seen partially: Delta asks this before writing a
+   * checkpoint, which goes through Hadoop's file system, and then writes it to a temporary file and
+   * renames it, so that a concurrent reader never picks up half a checkpoint.
+   */
   @Override
   public Boolean isPartialWriteVisible(Path path, Configuration conf) {
-    return false;
+    return true;
   }
 
   private static java.nio.file.Path local(Path path) {

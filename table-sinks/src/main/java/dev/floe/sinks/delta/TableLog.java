@@ -204,7 +204,8 @@ final class TableLog {
             }
           }
         }
-      } catch (RuntimeException e) { // JSON of old versions removed by log cleanup
+      } catch (
+          Exception e) { // JSON of old versions removed by log cleanup (an undeclared IOException)
         return found != null ? found : PartitionOffsets.empty();
       }
       if (found != null) {
@@ -217,7 +218,7 @@ final class TableLog {
   private CommitInfo commitInfo(long version) {
     try {
       return log.getCommitInfoAt(version);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // cleaned up, or unreadable: the caller looks further back
       return null;
     }
   }
