@@ -25,7 +25,9 @@ final class ChildFloe implements AutoCloseable {
   private final AtomicLong recordsRead = new AtomicLong();
   private final StringBuffer tail = new StringBuffer();
   private volatile String killOn;
-  private volatile boolean progressSeen; // the pipeline runs and SIGTERM is handled // a log fragment that makes the reader thread SIGKILL at once
+  private volatile boolean
+      progressSeen; // the pipeline runs and SIGTERM is handled // a log fragment that makes the
+  // reader thread SIGKILL at once
 
   private final java.io.PrintWriter logFile;
   private final Thread reader;
