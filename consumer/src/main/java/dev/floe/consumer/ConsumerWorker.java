@@ -167,13 +167,15 @@ final class ConsumerWorker implements Runnable {
   }
 
   /**
-   * Whether two mappings turn a record into the same row (same value format, same metadata column).
+   * Whether two mappings turn a record into the same row (same value format, metadata column and
+   * key settings).
    */
   private static boolean decodesAlike(TableMapping a, TableMapping b) {
     return a == b
         || a.valueFormat() == TableMapping.ValueFormat.CONFLUENT
             && b.valueFormat() == TableMapping.ValueFormat.CONFLUENT
-            && Objects.equals(a.kafkaMetadataColumn(), b.kafkaMetadataColumn());
+            && Objects.equals(a.kafkaMetadataColumn(), b.kafkaMetadataColumn())
+            && a.key().equals(b.key());
   }
 
   private void write(OpenBatch batch, DecodedRecord decoded, ConsumerRecord<byte[], byte[]> r) {

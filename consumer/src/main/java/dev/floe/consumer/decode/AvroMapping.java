@@ -54,6 +54,11 @@ final class AvroMapping {
     return new AvroMapping().mapRecord(schema, extraSlots, true);
   }
 
+  /** Maps any schema, for keys, which may be a scalar such as {@code "string"}. */
+  static Mapped scalar(Schema schema) {
+    return new AvroMapping().map(schema);
+  }
+
   private Mapped map(Schema s) {
     LogicalType logical = s.getLogicalType();
     if (logical != null) {

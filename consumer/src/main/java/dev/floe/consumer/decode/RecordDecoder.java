@@ -26,6 +26,8 @@ public final class RecordDecoder {
   private final SchemaRegistryClient registry;
   private final Map<String, PayloadFormat> formats;
   private final Map<Key, PayloadDecoder> compiled = new ConcurrentHashMap<>();
+  private final KeyDecoder keys;
+  private final Map<KeyedRows.Shape, KeyedRows> keyed = new ConcurrentHashMap<>();
 
   public RecordDecoder(SchemaRegistryClient registry) {
     this(registry, List.of(new AvroFormat(), new ProtobufFormat(), new JsonSchemaFormat()));
@@ -35,6 +37,7 @@ public final class RecordDecoder {
     this.registry = registry;
     this.formats =
         formats.stream().collect(Collectors.toMap(PayloadFormat::schemaType, Function.identity()));
+    this.keys = new KeyDecoder(registry, this.formats);
   }
 
   private record Key(int schemaId, String metadataColumn) {}
@@ -50,6 +53,9 @@ public final class RecordDecoder {
    * null.
    */
   public DecodedRecord decodeFor(ConsumerRecord<byte[], byte[]> record, TableMapping mapping) {
+    if (mapping.key().decoded()) {
+      return decodeKeyed(record, mapping);
+    }
     if (mapping.valueFormat() == TableMapping.ValueFormat.CONFLUENT) {
       return decode(record, mapping.kafkaMetadataColumn());
     }
@@ -60,6 +66,47 @@ public final class RecordDecoder {
     PayloadDecoder decoder =
         plain.computeIfAbsent(mapping.index(), k -> compilePlain(record, mapping));
     return finish(record, decoder, value, 0, 0, mapping.kafkaMetadataColumn() != null);
+  }
+
+  /**
+   * A value decoded without the metadata slot, then joined with its decoded key: the key's columns
+   * (when flattened) and the metadata column holding the typed key.
+   */
+  private DecodedRecord decodeKeyed(ConsumerRecord<byte[], byte[]> record, TableMapping mapping) {
+    byte[] value = record.value();
+    if (value == null) {
+      return null;
+    }
+    PayloadDecoder decoder;
+    int offset;
+    int id;
+    if (mapping.valueFormat() == TableMapping.ValueFormat.CONFLUENT) {
+      id = schemaId(record, value);
+      decoder = compiled(record, id, null);
+      offset = ConfluentFraming.PAYLOAD_OFFSET;
+    } else {
+      id = 0;
+      decoder = plain.computeIfAbsent(mapping.index(), k -> compilePlain(record, mapping));
+      offset = 0;
+    }
+    PayloadDecoder.Decoded decoded = decodeValue(record, decoder, value, offset, id);
+    KeyDecoder.Decoded key = keys.decode(record, mapping);
+    KeyedRows.Shape shape = new KeyedRows.Shape(mapping, decoded.type(), key.type());
+    KeyedRows rows = keyed.get(shape);
+    if (rows == null) {
+      try {
+        rows = KeyedRows.of(decoded.type(), key.type(), mapping);
+      } catch (IllegalArgumentException e) {
+        throw Errors.badRecord(
+            position(record),
+            Stage.DECODE,
+            mapping.label() + ": " + e.getMessage(),
+            "set key.prefix so that the key columns get names of their own",
+            e);
+      }
+      keyed.putIfAbsent(shape, rows);
+    }
+    return new DecodedRecord(rows.type(), rows.row(decoded.values(), key.value(), record), id);
   }
 
   private PayloadDecoder compilePlain(ConsumerRecord<byte[], byte[]> record, TableMapping mapping) {
@@ -76,7 +123,7 @@ public final class RecordDecoder {
       return json.compile(
           new RegisteredSchema(0, "JSON", mapping.valueSchema()),
           registry,
-          mapping.kafkaMetadataColumn());
+          mapping.key().decoded() ? null : mapping.kafkaMetadataColumn());
     } catch (IllegalArgumentException e) {
       throw Errors.badRecord(
           position(record),
@@ -98,6 +145,17 @@ public final class RecordDecoder {
     if (value == null) {
       return null;
     }
+    int id = schemaId(record, value);
+    return finish(
+        record,
+        compiled(record, id, metadataColumn),
+        value,
+        ConfluentFraming.PAYLOAD_OFFSET,
+        id,
+        metadataColumn != null);
+  }
+
+  private static int schemaId(ConsumerRecord<byte[], byte[]> record, byte[] value) {
     int id = ConfluentFraming.schemaId(value);
     if (id < 0) {
       throw Errors.badRecord(
@@ -109,13 +167,7 @@ public final class RecordDecoder {
           "produce with a Schema Registry serializer (Confluent wire format)",
           null);
     }
-    return finish(
-        record,
-        compiled(record, id, metadataColumn),
-        value,
-        ConfluentFraming.PAYLOAD_OFFSET,
-        id,
-        metadataColumn != null);
+    return id;
   }
 
   private DecodedRecord finish(
@@ -125,9 +177,22 @@ public final class RecordDecoder {
       int offset,
       int id,
       boolean withMetadata) {
-    PayloadDecoder.Decoded decoded;
+    PayloadDecoder.Decoded decoded = decodeValue(record, decoder, value, offset, id);
+    Object[] values = decoded.values();
+    if (withMetadata) {
+      values[values.length - 1] = KafkaMetadata.row(record); // the slot the decoder left free
+    }
+    return new DecodedRecord(decoded.type(), Row.wrap(values), id);
+  }
+
+  private static PayloadDecoder.Decoded decodeValue(
+      ConsumerRecord<byte[], byte[]> record,
+      PayloadDecoder decoder,
+      byte[] value,
+      int offset,
+      int id) {
     try {
-      decoded = decoder.decode(value, offset);
+      return decoder.decode(value, offset);
     } catch (IOException | RuntimeException e) {
       throw Errors.badRecord(
           position(record),
@@ -143,11 +208,6 @@ public final class RecordDecoder {
               : "fix the producer or the value-schema",
           e);
     }
-    Object[] values = decoded.values();
-    if (withMetadata) {
-      values[values.length - 1] = KafkaMetadata.row(record); // the slot the decoder left free
-    }
-    return new DecodedRecord(decoded.type(), Row.wrap(values), id);
   }
 
   private PayloadDecoder compiled(

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
  * @param kafkaMetadataColumn name of the {@code _kafka} struct column, or null when disabled
  * @param valueSchema for {@link ValueFormat#JSON}: the JSON Schema document of the values; else
  *     null
+ * @param key how the record key is decoded and whether it becomes columns
  */
 public record TableMapping(
     int index,
@@ -31,7 +32,8 @@ public record TableMapping(
     String kafkaMetadataColumn,
     Map<String, String> tableProperties,
     ValueFormat valueFormat,
-    String valueSchema) {
+    String valueSchema,
+    KeySettings key) {
 
   public enum Format {
     ICEBERG

@@ -29,9 +29,11 @@ final class TableMappingParser {
           "on-error",
           "target-file-size",
           "kafka-metadata",
+          "key",
           "table-properties");
   private static final Set<String> COMMIT = Set.of("interval", "max-records", "max-bytes");
   private static final Set<String> KAFKA_METADATA = Set.of("enabled", "column");
+  private static final Set<String> KEY = Set.of("format", "schema", "flatten", "prefix");
 
   private TableMappingParser() {}
 
@@ -109,7 +111,45 @@ final class TableMappingParser {
         kafkaMetadataColumn(node),
         node.child("table-properties").stringMap(),
         node.enumValue("value-format", ValueFormat.class, ValueFormat.CONFLUENT),
-        valueSchema(node, baseDir));
+        valueSchema(node, baseDir),
+        key(node, baseDir));
+  }
+
+  private static KeySettings key(ConfigNode node, java.nio.file.Path baseDir) {
+    if (!node.has("key")) {
+      return KeySettings.DEFAULT;
+    }
+    ConfigNode k = node.child("key");
+    k.rejectUnknownKeys(KEY);
+    KeySettings.KeyFormat format =
+        k.enumValue("format", KeySettings.KeyFormat.class, KeySettings.KeyFormat.BYTES);
+    String file = k.string("schema", null);
+    String schema = null;
+    if (format == KeySettings.KeyFormat.JSON) {
+      if (file == null) {
+        throw k.error(
+            "schema",
+            "is required with format: json",
+            "point it at a JSON Schema file describing the keys, e.g. schema: schemas/order-key.json");
+      }
+      schema = jsonSchemaFile(k, "schema", baseDir.resolve(file));
+    } else if (file != null) {
+      throw k.error(
+          "schema",
+          "is only used with format: json (the other key formats carry or need no schema)",
+          "remove it, or set format: json");
+    }
+    boolean flatten = k.bool("flatten", false);
+    String prefix = k.string("prefix", "");
+    if (!prefix.matches("[A-Za-z0-9_]*")) {
+      throw k.error(
+          "prefix", "'" + prefix + "' is not usable in column names", "use letters, digits and _");
+    }
+    if (!flatten && !prefix.isEmpty()) {
+      throw k.error(
+          "prefix", "only applies to flattened key columns", "set flatten: true or remove prefix");
+    }
+    return new KeySettings(format, schema, flatten, prefix);
   }
 
   /** Plain JSON needs the schema the registry would otherwise give; read and checked now. */
@@ -132,14 +172,17 @@ final class TableMappingParser {
           "is required with value-format: json",
           "point it at a JSON Schema file describing the values, e.g. value-schema: schemas/orders.json");
     }
-    java.nio.file.Path path = baseDir.resolve(file);
+    return jsonSchemaFile(node, "value-schema", baseDir.resolve(file));
+  }
+
+  private static String jsonSchemaFile(ConfigNode node, String key, java.nio.file.Path path) {
     try {
       String text = java.nio.file.Files.readString(path);
       new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
       return text;
     } catch (java.io.IOException e) {
       throw node.error(
-          "value-schema",
+          key,
           "cannot read a JSON Schema from "
               + path
               + ": "
@@ -186,13 +229,7 @@ final class TableMappingParser {
     }
     ConfigNode m = node.child("kafka-metadata");
     m.rejectUnknownKeys(KAFKA_METADATA);
-    String enabled = m.string("enabled", "true");
-    if (!enabled.equals("true") && !enabled.equals("false")) {
-      throw m.error(
-          "enabled",
-          "'" + enabled + "' is not true or false",
-          "write enabled: true or enabled: false");
-    }
+    boolean enabled = m.bool("enabled", true);
     String column = m.string("column", "_kafka");
     if (!column.matches("[A-Za-z_][A-Za-z0-9_]*")) {
       throw m.error(
@@ -200,6 +237,6 @@ final class TableMappingParser {
           "'" + column + "' is not a valid column name",
           "use letters, digits and underscores");
     }
-    return enabled.equals("true") ? column : null;
+    return enabled ? column : null;
   }
 }
