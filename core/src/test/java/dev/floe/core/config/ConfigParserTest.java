@@ -154,6 +154,28 @@ class ConfigParserTest {
   }
 
   @Test
+  void keySettingsAreCheckedTogether() {
+    assertThat(parse(MINIMAL).tables().get(0).key()).isEqualTo(KeySettings.DEFAULT);
+    assertThat(
+            parse(MINIMAL + "    key: { format: long, flatten: true, prefix: k_ }\n")
+                .tables()
+                .get(0)
+                .key())
+        .isEqualTo(new KeySettings(KeySettings.KeyFormat.LONG, null, true, "k_"));
+    assertThatThrownBy(() -> parse(MINIMAL + "    key: { format: avro }\n"))
+        .hasMessageContaining("line 8, 'tables[0].key.format': 'avro' is not a valid value")
+        .hasMessageContaining("confluent");
+    assertThatThrownBy(() -> parse(MINIMAL + "    key: { format: json }\n"))
+        .hasMessageContaining("'tables[0].key.schema': is required with format: json");
+    assertThatThrownBy(() -> parse(MINIMAL + "    key: { prefix: k_ }\n"))
+        .hasMessageContaining("'tables[0].key.prefix': only applies to flattened key columns");
+    assertThatThrownBy(() -> parse(MINIMAL + "    key: { flaten: true }\n"))
+        .hasMessageContaining("did you mean 'flatten'");
+    assertThatThrownBy(() -> parse(MINIMAL + "    key: { flatten: yes please }\n"))
+        .hasMessageContaining("'tables[0].key.flatten': 'yes please' is not true or false");
+  }
+
+  @Test
   void secretsNeverAppearWhenTheConfigIsPrinted() {
     FloeConfig config =
         new ConfigParser(k -> true, Map.<String, String>of()::get)
