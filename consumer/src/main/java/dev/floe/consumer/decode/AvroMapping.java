@@ -124,7 +124,11 @@ final class AvroMapping {
         return new Mapped(
             new Type.Decimal(d.getPrecision(), scale),
             false,
-            in -> new BigDecimal(new BigInteger((byte[]) bytes.read(in)), scale));
+            in ->
+                ValueRanges.decimal(
+                    new BigDecimal(new BigInteger((byte[]) bytes.read(in)), scale),
+                    d.getPrecision(),
+                    scale));
       }
       case "uuid" -> {
         if (base == Schema.Type.STRING) {
@@ -151,7 +155,7 @@ final class AvroMapping {
         return new Mapped(Type.Primitive.TIME, false, Decoder::readLong);
       }
       case "timestamp-millis", "local-timestamp-millis" -> {
-        return new Mapped(timestamp(name), false, in -> Math.multiplyExact(in.readLong(), 1000L));
+        return new Mapped(timestamp(name), false, in -> ValueRanges.millisToMicros(in.readLong()));
       }
       case "timestamp-micros", "local-timestamp-micros" -> {
         return new Mapped(timestamp(name), false, Decoder::readLong);
