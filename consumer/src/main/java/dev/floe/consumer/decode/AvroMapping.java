@@ -193,7 +193,8 @@ final class AvroMapping {
         throw new IllegalArgumentException(
             "field '" + f.name() + "' of " + s.getFullName() + ": " + e.getMessage(), e);
       }
-      fields.add(new Field(f.name(), m.type(), m.optional(), f.doc(), 0));
+      // aliases are the field's earlier names: they keep its column when the field is renamed
+      fields.add(new Field(f.name(), m.type(), m.optional(), f.doc(), 0, List.copyOf(f.aliases())));
       readers[i] = m.reader();
     }
     inProgress.remove(s);

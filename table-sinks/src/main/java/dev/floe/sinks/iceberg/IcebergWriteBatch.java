@@ -139,7 +139,10 @@ final class IcebergWriteBatch implements WriteBatch {
     }
     RowStruct view =
         views.computeIfAbsent(
-            schema, s -> new RowStruct(RowLayout.of(spec.id(), table.schema().asStruct(), s)));
+            schema,
+            s ->
+                new RowStruct(
+                    RowLayout.of(spec.id(), table.schema().asStruct(), s, SourceIds.read(table))));
     lastSchema = schema;
     lastView = view;
     return view;
