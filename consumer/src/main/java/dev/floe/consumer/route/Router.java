@@ -35,7 +35,8 @@ public final class Router {
               m.catalog(),
               m.partitionBy(),
               m.targetFileSizeBytes(),
-              m.tableProperties());
+              m.tableProperties(),
+              m.key().columns());
       for (TableMapping.Format f : m.formats()) {
         routes.add(new TableRoute(m, spec, f));
       }

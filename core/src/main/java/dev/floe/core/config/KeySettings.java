@@ -9,11 +9,23 @@ package dev.floe.core.config;
  *     key}) become top-level columns besides {@code _kafka.key}
  * @param prefix put before the names of flattened key columns, so that they cannot collide with
  *     value columns
+ * @param columns the table's key columns for upserts (value columns or flattened key columns);
+ *     empty in append mode
  */
-public record KeySettings(KeyFormat format, String schema, boolean flatten, String prefix) {
+public record KeySettings(
+    KeyFormat format,
+    String schema,
+    boolean flatten,
+    String prefix,
+    java.util.List<String> columns) {
 
   /** Keys as they are: bytes in {@code _kafka.key}, no key columns. */
-  public static final KeySettings DEFAULT = new KeySettings(KeyFormat.BYTES, null, false, "");
+  public static final KeySettings DEFAULT =
+      new KeySettings(KeyFormat.BYTES, null, false, "", java.util.List.of());
+
+  public KeySettings {
+    columns = java.util.List.copyOf(columns);
+  }
 
   /** How record keys are encoded. */
   public enum KeyFormat {
@@ -31,8 +43,13 @@ public record KeySettings(KeyFormat format, String schema, boolean flatten, Stri
     JSON
   }
 
-  /** Whether keys are decoded at all (anything but the default of raw bytes without columns). */
+  /** Whether keys are decoded into rows (anything but the default of raw bytes without columns). */
   public boolean decoded() {
     return format != KeyFormat.BYTES || flatten;
+  }
+
+  /** The same settings with {@code columns} as key columns. */
+  public KeySettings withColumns(java.util.List<String> keyColumns) {
+    return new KeySettings(format, schema, flatten, prefix, keyColumns);
   }
 }

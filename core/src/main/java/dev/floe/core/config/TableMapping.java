@@ -48,7 +48,10 @@ public record TableMapping(
   }
 
   public enum Mode {
-    APPEND
+    /** Every record becomes a row. */
+    APPEND,
+    /** The latest record per key is the row; a tombstone deletes the key. */
+    UPSERT
   }
 
   public enum OnError {

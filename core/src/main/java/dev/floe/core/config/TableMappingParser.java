@@ -33,7 +33,7 @@ final class TableMappingParser {
           "table-properties");
   private static final Set<String> COMMIT = Set.of("interval", "max-records", "max-bytes");
   private static final Set<String> KAFKA_METADATA = Set.of("enabled", "column");
-  private static final Set<String> KEY = Set.of("format", "schema", "flatten", "prefix");
+  private static final Set<String> KEY = Set.of("format", "schema", "flatten", "prefix", "columns");
 
   private TableMappingParser() {}
 
@@ -96,13 +96,16 @@ final class TableMappingParser {
           "catalog '" + catalog + "' is not defined",
           "define it under catalogs: or use one of " + catalogs.keySet());
     }
+    Mode mode = node.enumValue("mode", Mode.class, Mode.APPEND);
+    KeySettings key = key(node, baseDir);
+    checkKeyColumns(node, mode, key, partitionBy);
     return new TableMapping(
         index,
         topics,
         pattern,
         template,
         formats,
-        node.enumValue("mode", Mode.class, Mode.APPEND),
+        mode,
         partitionBy,
         commit(node.child("commit")),
         catalog,
@@ -112,7 +115,49 @@ final class TableMappingParser {
         node.child("table-properties").stringMap(),
         node.enumValue("value-format", ValueFormat.class, ValueFormat.CONFLUENT),
         valueSchema(node, baseDir),
-        key(node, baseDir));
+        key);
+  }
+
+  /**
+   * Upserts need key columns, and partitions derived from them only: a key's equality delete must
+   * land in the partition of the row it deletes, which a tombstone (no value) can only know from
+   * the key.
+   */
+  private static void checkKeyColumns(
+      ConfigNode node, Mode mode, KeySettings key, List<PartitionField> partitionBy) {
+    if (mode == Mode.APPEND) {
+      if (!key.columns().isEmpty()) {
+        throw node.error(
+            "key.columns",
+            "is only used with mode: upsert",
+            "set mode: upsert, or remove key.columns");
+      }
+      return;
+    }
+    if (key.columns().isEmpty()) {
+      throw node.error(
+          "key.columns",
+          "is required with mode: " + Values.configName(mode),
+          "name the columns that identify a row, e.g. key: { columns: [order_id] } (value columns,"
+              + " or flattened Kafka key columns with key.flatten: true)");
+    }
+    if (new java.util.HashSet<>(key.columns()).size() != key.columns().size()) {
+      throw node.error("key.columns", "lists a column twice", "list each key column once");
+    }
+    for (int i = 0; i < partitionBy.size(); i++) {
+      String source = partitionBy.get(i).column();
+      if (!key.columns().contains(source)) {
+        throw node.error(
+            "partition-by[" + i + "]",
+            "partitions by '"
+                + source
+                + "', which is not a key column; with mode: upsert a key must stay in one"
+                + " partition (a delete only knows the key)",
+            "partition by key columns only (e.g. bucket[16]("
+                + key.columns().get(0)
+                + ")), or use mode: append");
+      }
+    }
   }
 
   private static KeySettings key(ConfigNode node, java.nio.file.Path baseDir) {
@@ -149,7 +194,7 @@ final class TableMappingParser {
       throw k.error(
           "prefix", "only applies to flattened key columns", "set flatten: true or remove prefix");
     }
-    return new KeySettings(format, schema, flatten, prefix);
+    return new KeySettings(format, schema, flatten, prefix, k.stringList("columns"));
   }
 
   /** Plain JSON needs the schema the registry would otherwise give; read and checked now. */

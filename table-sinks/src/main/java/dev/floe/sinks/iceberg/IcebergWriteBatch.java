@@ -41,6 +41,8 @@ final class IcebergWriteBatch implements WriteBatch {
   private RowStruct lastView;
   private Table table;
   private PartitionedFiles files;
+  private UpsertFiles upserts; // null for append-only tables
+  private final Map<Type.Struct, RowStruct> keyViews = new IdentityHashMap<>();
   private long records;
   private State state = State.OPEN;
   private boolean keepFiles; // a commit may have landed: its files belong to the table
@@ -56,7 +58,14 @@ final class IcebergWriteBatch implements WriteBatch {
     requireOpen();
     RowStruct view = view(schema); // may open or create the table; nothing is written if it fails
     try {
-      files.write(view.wrap(row));
+      if (upserts != null) {
+        upserts.upsert(view, row);
+      } else {
+        files.write(view.wrap(row));
+      }
+    } catch (dev.floe.core.FloeException e) {
+      state = State.FAILED; // e.g. a null key column: the record is bad, the batch cannot go on
+      throw e;
     } catch (RuntimeException e) {
       // a row that fails half-way leaves its file's columns uneven: the batch cannot go on
       state = State.FAILED;
@@ -65,6 +74,33 @@ final class IcebergWriteBatch implements WriteBatch {
           "check that the row's values have the Java types of its schema (see dev.floe.core.row.Type);"
               + " the batch is aborted and retried from the table's offsets",
           e);
+    }
+    records++;
+  }
+
+  @Override
+  public void delete(Type.Struct keySchema, Row key) {
+    requireOpen();
+    if (!spec.upsert()) {
+      throw new UnsupportedOperationException(
+          "table " + spec.id() + " is append-only: it has no key columns to delete by");
+    }
+    if (files == null) {
+      Table existing = tables.load(spec);
+      if (existing == null) { // nothing to delete in a table that does not exist yet
+        records++;
+        return;
+      }
+      open(existing);
+    }
+    RowStruct view =
+        keyViews.computeIfAbsent(
+            keySchema, s -> new RowStruct(RowLayout.of(spec.id(), upserts.keyType(), s)));
+    try {
+      upserts.delete(view, key);
+    } catch (RuntimeException e) {
+      state = State.FAILED;
+      throw e;
     }
     records++;
   }
@@ -84,6 +120,8 @@ final class IcebergWriteBatch implements WriteBatch {
     requireOpen();
     long start = System.nanoTime();
     state = State.CLOSED;
+    List<org.apache.iceberg.DeleteFile> deleteFiles =
+        upserts == null ? List.of() : upserts.close(); // first: it writes the buffered rows
     List<DataFile> dataFiles = files == null ? List.of() : files.close();
     if (table == null) {
       table = tables.load(spec);
@@ -92,7 +130,7 @@ final class IcebergWriteBatch implements WriteBatch {
       return result(-1, dataFiles, start);
     }
     OffsetCommit commit =
-        new OffsetCommit(spec.id(), table, dataFiles, group, expected, next, commitId);
+        new OffsetCommit(spec.id(), table, dataFiles, deleteFiles, group, expected, next, commitId);
     commitLock.lock();
     try {
       long snapshotId = commit.run();
@@ -134,8 +172,7 @@ final class IcebergWriteBatch implements WriteBatch {
       return lastView;
     }
     if (files == null) {
-      table = tables.loadOrCreate(spec, schema);
-      files = new PartitionedFiles(table, commitId, spec.targetFileSizeBytes());
+      open(tables.loadOrCreate(spec, schema));
     }
     RowStruct view =
         views.computeIfAbsent(
@@ -146,6 +183,14 @@ final class IcebergWriteBatch implements WriteBatch {
     lastSchema = schema;
     lastView = view;
     return view;
+  }
+
+  private void open(Table existing) {
+    table = existing;
+    files = new PartitionedFiles(table, commitId, spec.targetFileSizeBytes());
+    if (spec.upsert()) {
+      upserts = new UpsertFiles(spec.id(), table, files, spec.keyColumns());
+    }
   }
 
   private void deleteFiles(String why) {

@@ -11,7 +11,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.CommitFailedException;
@@ -19,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One table commit of data files together with a group's offsets, exactly once:
+ * One table commit of data files (and, for upserts, delete files) together with a group's offsets,
+ * exactly once:
  *
  * <ol>
  *   <li>refresh the table; its current snapshot is the base;
@@ -46,6 +49,7 @@ final class OffsetCommit {
   private final TableId id;
   private final Table table;
   private final List<DataFile> files;
+  private final List<DeleteFile> deletes;
   private final String group;
   private final PartitionOffsets expected;
   private final PartitionOffsets next;
@@ -57,6 +61,7 @@ final class OffsetCommit {
       TableId id,
       Table table,
       List<DataFile> files,
+      List<DeleteFile> deletes,
       String group,
       PartitionOffsets expected,
       PartitionOffsets next,
@@ -64,6 +69,7 @@ final class OffsetCommit {
     this.id = id;
     this.table = table;
     this.files = files;
+    this.deletes = deletes;
     this.group = group;
     this.expected = expected;
     this.next = next;
@@ -98,10 +104,20 @@ final class OffsetCommit {
       GuardedOperations ops =
           new GuardedOperations(((HasTableOperations) table).operations(), base);
       try {
-        AppendFiles append = new BaseTable(ops, table.name()).newAppend();
-        files.forEach(append::appendFile);
-        SnapshotOffsets.summary(table, base, group, next, commitId).forEach(append::set);
-        append.commit();
+        Table guarded = new BaseTable(ops, table.name());
+        Map<String, String> summary = SnapshotOffsets.summary(table, base, group, next, commitId);
+        if (deletes.isEmpty()) {
+          AppendFiles append = guarded.newAppend();
+          files.forEach(append::appendFile);
+          summary.forEach(append::set);
+          append.commit();
+        } else { // upserts: rows and the deletes of their keys become visible together
+          RowDelta delta = guarded.newRowDelta();
+          files.forEach(delta::addRows);
+          deletes.forEach(delta::addDeletes);
+          summary.forEach(delta::set);
+          delta.commit();
+        }
         return ops.lastSnapshotId();
       } catch (GuardedOperations.BaseMovedException | CommitFailedException e) {
         LOG.debug("Table {} moved during commit {}; retrying", id, commitId, e);

@@ -56,7 +56,27 @@ final class PartitionedFiles {
     this.unpartitioned = spec.isUnpartitioned() ? new RollingFile(null) : null;
   }
 
+  /** Where a written row is: for position deletes of rows that a later row of its key replaces. */
+  record Position(String path, long pos, StructLike partition) {}
+
   void write(StructLike row) {
+    fileFor(row).write(row);
+    if (++rows % CHECK_EVERY == 0) {
+      openBytes = openLength();
+    }
+  }
+
+  /** Writes a row and says where it went. */
+  Position writeTracked(StructLike row) {
+    RollingFile file = fileFor(row);
+    Position at = file.write(row);
+    if (++rows % CHECK_EVERY == 0) {
+      openBytes = openLength();
+    }
+    return at;
+  }
+
+  private RollingFile fileFor(StructLike row) {
     RollingFile file;
     if (key == null) {
       file = unpartitioned;
@@ -69,10 +89,7 @@ final class PartitionedFiles {
         byPartition.put(copy, file);
       }
     }
-    file.write(row);
-    if (++rows % CHECK_EVERY == 0) {
-      openBytes = openLength();
-    }
+    return file;
   }
 
   /**
@@ -98,6 +115,18 @@ final class PartitionedFiles {
   /** Every file location this batch created, closed or not, for deletion on abort. */
   List<String> locations() {
     return created;
+  }
+
+  /** A new file for delete files of the batch, in {@code partition} (null: unpartitioned). */
+  EncryptedOutputFile newDeleteFile(StructLike partition) {
+    EncryptedOutputFile out =
+        partition == null ? files.newOutputFile() : files.newOutputFile(spec, partition);
+    created.add(out.encryptingOutputFile().location());
+    return out;
+  }
+
+  Map<String, String> writeProperties() {
+    return writeProperties;
   }
 
   private long openLength() {
@@ -129,20 +158,23 @@ final class PartitionedFiles {
   private final class RollingFile {
     private final StructLike partition;
     private DataWriter<StructLike> writer;
+    private String location;
     private long fileRows;
 
     RollingFile(StructLike partition) {
       this.partition = partition;
     }
 
-    void write(StructLike row) {
+    Position write(StructLike row) {
       if (writer == null) {
         writer = open();
       }
       writer.write(row);
+      Position at = new Position(location, fileRows, partition);
       if (++fileRows % CHECK_EVERY == 0 && writer.length() >= targetFileSize) {
         close();
       }
+      return at;
     }
 
     long length() {
@@ -168,7 +200,8 @@ final class PartitionedFiles {
     private DataWriter<StructLike> open() {
       EncryptedOutputFile out =
           partition == null ? files.newOutputFile() : files.newOutputFile(spec, partition);
-      created.add(out.encryptingOutputFile().location());
+      location = out.encryptingOutputFile().location();
+      created.add(location);
       try {
         return Parquet.writeData(out)
             .forTable(table)
