@@ -1,5 +1,6 @@
 package dev.floe.consumer;
 
+import dev.floe.consumer.decode.DecodedKey;
 import dev.floe.consumer.decode.DecodedRecord;
 import dev.floe.consumer.decode.RecordDecoder;
 import dev.floe.consumer.route.Router;
@@ -155,9 +156,11 @@ final class ConsumerWorker implements Runnable {
         batch = new OpenBatch(route, sink(route).newBatch(route.spec()));
         open.put(route.key(), batch);
       }
-      if (decoded != null) { // a tombstone appends nothing, but its offset is covered
+      if (decoded != null) {
         write(batch, decoded, r);
-      }
+      } else if (route.spec().upsert()) { // a tombstone deletes its key
+        delete(batch, decoder.deleteKey(r, route.mapping()), r);
+      } // in append mode a tombstone appends nothing, but its offset is covered
       batch.cover(p, entry.committed(), r.offset());
       if (batch.full() && !commit(batch)) {
         return false;
@@ -190,6 +193,19 @@ final class ConsumerWorker implements Runnable {
               + " (schema id "
               + decoded.schemaId()
               + ")",
+          e.fix(),
+          e);
+    }
+  }
+
+  private void delete(OpenBatch batch, DecodedKey key, ConsumerRecord<byte[], byte[]> r) {
+    try {
+      batch.delete(key.schema(), key.row());
+    } catch (FloeException e) {
+      throw Errors.badRecord(
+          new SourcePosition(r.topic(), r.partition(), r.offset()),
+          BadRecordException.Stage.WRITE,
+          "cannot delete its key from table " + batch.route().spec().id(),
           e.fix(),
           e);
     }

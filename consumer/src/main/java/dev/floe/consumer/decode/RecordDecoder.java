@@ -28,6 +28,7 @@ public final class RecordDecoder {
   private final Map<Key, PayloadDecoder> compiled = new ConcurrentHashMap<>();
   private final KeyDecoder keys;
   private final Map<KeyedRows.Shape, KeyedRows> keyed = new ConcurrentHashMap<>();
+  private final Map<KeyedRows.Shape, DeleteKeys> deleteKeys = new ConcurrentHashMap<>();
 
   public RecordDecoder(SchemaRegistryClient registry) {
     this(registry, List.of(new AvroFormat(), new ProtobufFormat(), new JsonSchemaFormat()));
@@ -107,6 +108,44 @@ public final class RecordDecoder {
       keyed.putIfAbsent(shape, rows);
     }
     return new DecodedRecord(rows.type(), rows.row(decoded.values(), key.value(), record), id);
+  }
+
+  /**
+   * The key columns of a tombstone of an upsert mapping, from its Kafka key: the key's fields of
+   * the key columns' names ({@code key.prefix} applied when flattened), or, for a scalar key and
+   * one key column, the key itself.
+   *
+   * @throws dev.floe.core.BadRecordException when the key is null or lacks a key column
+   */
+  public DecodedKey deleteKey(ConsumerRecord<byte[], byte[]> record, TableMapping mapping) {
+    KeyDecoder.Decoded key = keys.decode(record, mapping);
+    if (key.value() == null) {
+      throw Errors.badRecord(
+          position(record),
+          Stage.DECODE,
+          "a tombstone (null value) without a key cannot delete a row of "
+              + mapping.label()
+              + ", whose mode is upsert",
+          "produce tombstones with the key of the row to delete",
+          null);
+    }
+    KeyedRows.Shape shape = new KeyedRows.Shape(mapping, null, key.type());
+    DeleteKeys projection = deleteKeys.get(shape);
+    if (projection == null) {
+      try {
+        projection = DeleteKeys.of(key.type(), mapping.key());
+      } catch (IllegalArgumentException e) {
+        throw Errors.badRecord(
+            position(record),
+            Stage.DECODE,
+            "a tombstone of " + mapping.label() + " cannot delete: " + e.getMessage(),
+            "key tombstones by the key columns: give the Kafka key fields named like key.columns"
+                + " (key.format tells how to read the key)",
+            e);
+      }
+      deleteKeys.putIfAbsent(shape, projection);
+    }
+    return projection.apply(key.value());
   }
 
   private PayloadDecoder compilePlain(ConsumerRecord<byte[], byte[]> record, TableMapping mapping) {

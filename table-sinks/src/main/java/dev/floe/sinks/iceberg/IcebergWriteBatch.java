@@ -64,8 +64,7 @@ final class IcebergWriteBatch implements WriteBatch {
         files.write(view.wrap(row));
       }
     } catch (dev.floe.core.FloeException e) {
-      state = State.FAILED; // e.g. a null key column: the record is bad, the batch cannot go on
-      throw e;
+      throw e; // a null key column: found before anything is written, the batch can still commit
     } catch (RuntimeException e) {
       // a row that fails half-way leaves its file's columns uneven: the batch cannot go on
       state = State.FAILED;
@@ -96,12 +95,7 @@ final class IcebergWriteBatch implements WriteBatch {
     RowStruct view =
         keyViews.computeIfAbsent(
             keySchema, s -> new RowStruct(RowLayout.of(spec.id(), upserts.keyType(), s)));
-    try {
-      upserts.delete(view, key);
-    } catch (RuntimeException e) {
-      state = State.FAILED;
-      throw e;
-    }
+    upserts.delete(view, key); // buffered: a bad key fails before anything changes
     records++;
   }
 
