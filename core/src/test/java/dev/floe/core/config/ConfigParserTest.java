@@ -176,6 +176,29 @@ class ConfigParserTest {
   }
 
   @Test
+  void upsertNeedsKeyColumnsAndPartitionsOfThemOnly() {
+    TableMapping upsert =
+        parse(
+                MINIMAL
+                    + "    mode: upsert\n    key: { columns: [id] }\n    partition-by: [\"bucket[8](id)\"]\n")
+            .tables()
+            .get(0);
+    assertThat(upsert.mode()).isEqualTo(TableMapping.Mode.UPSERT);
+    assertThat(upsert.key().columns()).containsExactly("id");
+    assertThatThrownBy(() -> parse(MINIMAL + "    mode: upsert\n"))
+        .hasMessageContaining("'tables[0].key.columns': is required with mode: upsert");
+    assertThatThrownBy(() -> parse(MINIMAL + "    key: { columns: [id] }\n"))
+        .hasMessageContaining("'tables[0].key.columns': is only used with mode: upsert");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    MINIMAL
+                        + "    mode: upsert\n    key: { columns: [id] }\n    partition-by: [day(ts)]\n"))
+        .hasMessageContaining(
+            "'tables[0].partition-by[0]': partitions by 'ts', which is not a key column");
+  }
+
+  @Test
   void secretsNeverAppearWhenTheConfigIsPrinted() {
     FloeConfig config =
         new ConfigParser(k -> true, Map.<String, String>of()::get)
