@@ -1,5 +1,6 @@
 package dev.floe.consumer;
 
+import dev.floe.consumer.decode.Change;
 import dev.floe.consumer.decode.DecodedKey;
 import dev.floe.consumer.decode.DecodedRecord;
 import dev.floe.consumer.decode.RecordDecoder;
@@ -137,6 +138,7 @@ final class ConsumerWorker implements Runnable {
   private boolean process(
       ConsumerRecord<byte[], byte[]> r, SourcePartition p, List<TableRoute> routes) {
     DecodedRecord decoded = null;
+    Change change = null;
     TableMapping decodedFor = null; // the mappings of a record usually decode it alike: decode once
     for (TableRoute route : routes) {
       OffsetLedger.Entry entry = ledger.get(route.key(), p);
@@ -147,20 +149,34 @@ final class ConsumerWorker implements Runnable {
       if (r.offset() < entry.start()) {
         continue; // already in this table
       }
-      if (decodedFor == null || !decodesAlike(decodedFor, route.mapping())) {
-        decoded = decoder.decodeFor(r, route.mapping());
-        decodedFor = route.mapping();
+      TableMapping mapping = route.mapping();
+      if (decodedFor == null || !decodesAlike(decodedFor, mapping)) {
+        change = null;
+        decoded = null;
+        if (mapping.mode() == TableMapping.Mode.CDC) {
+          change = decoder.decodeChange(r, mapping);
+        } else {
+          decoded = decoder.decodeFor(r, mapping);
+        }
+        decodedFor = mapping;
       }
       OpenBatch batch = open.get(route.key());
       if (batch == null) {
         batch = new OpenBatch(route, sink(route).newBatch(route.spec()));
         open.put(route.key(), batch);
       }
-      if (decoded != null) {
+      if (change != null) {
+        if (change.row() != null) {
+          write(batch, change.row(), r);
+        } else {
+          delete(batch, change.delete(), r);
+        }
+      } else if (decoded != null) {
         write(batch, decoded, r);
-      } else if (route.spec().upsert()) { // a tombstone deletes its key
-        delete(batch, decoder.deleteKey(r, route.mapping()), r);
-      } // in append mode a tombstone appends nothing, but its offset is covered
+      } else if (mapping.mode() == TableMapping.Mode.UPSERT) { // a tombstone deletes its key
+        delete(batch, decoder.deleteKey(r, mapping), r);
+      } // otherwise a tombstone adds nothing (CDC: its delete event came before it), but its
+      // offset is covered
       batch.cover(p, entry.committed(), r.offset());
       if (batch.full() && !commit(batch)) {
         return false;
@@ -178,7 +194,9 @@ final class ConsumerWorker implements Runnable {
         || a.valueFormat() == TableMapping.ValueFormat.CONFLUENT
             && b.valueFormat() == TableMapping.ValueFormat.CONFLUENT
             && Objects.equals(a.kafkaMetadataColumn(), b.kafkaMetadataColumn())
-            && a.key().equals(b.key());
+            && a.key().equals(b.key())
+            && a.mode() == b.mode()
+            && a.cdcKeepOp() == b.cdcKeepOp();
   }
 
   private void write(OpenBatch batch, DecodedRecord decoded, ConsumerRecord<byte[], byte[]> r) {

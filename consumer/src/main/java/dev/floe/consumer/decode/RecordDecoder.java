@@ -29,6 +29,7 @@ public final class RecordDecoder {
   private final KeyDecoder keys;
   private final Map<KeyedRows.Shape, KeyedRows> keyed = new ConcurrentHashMap<>();
   private final Map<KeyedRows.Shape, DeleteKeys> deleteKeys = new ConcurrentHashMap<>();
+  private final CdcEvents cdc = new CdcEvents();
 
   public RecordDecoder(SchemaRegistryClient registry) {
     this(registry, List.of(new AvroFormat(), new ProtobufFormat(), new JsonSchemaFormat()));
@@ -108,6 +109,19 @@ public final class RecordDecoder {
       keyed.putIfAbsent(shape, rows);
     }
     return new DecodedRecord(rows.type(), rows.row(decoded.values(), key.value(), record), id);
+  }
+
+  /**
+   * Decodes a change event of a {@code mode: cdc} mapping into the upsert or delete it stands for.
+   * A tombstone yields null: Debezium writes one after each delete event, for log compaction, and
+   * the delete event itself has already removed the row.
+   */
+  public Change decodeChange(ConsumerRecord<byte[], byte[]> record, TableMapping mapping) {
+    DecodedRecord envelope = decodeFor(record, mapping);
+    if (envelope == null) {
+      return null;
+    }
+    return cdc.apply(record, mapping, envelope, () -> deleteKey(record, mapping));
   }
 
   /**

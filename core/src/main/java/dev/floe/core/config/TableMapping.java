@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  * @param valueSchema for {@link ValueFormat#JSON}: the JSON Schema document of the values; else
  *     null
  * @param key how the record key is decoded and whether it becomes columns
+ * @param cdcKeepOp in CDC mode: keep the event's {@code op} and {@code ts_ms} as columns {@code
+ *     __op} and {@code __ts_ms} (as Debezium's ExtractNewRecordState names them)
  */
 public record TableMapping(
     int index,
@@ -33,7 +35,8 @@ public record TableMapping(
     Map<String, String> tableProperties,
     ValueFormat valueFormat,
     String valueSchema,
-    KeySettings key) {
+    KeySettings key,
+    boolean cdcKeepOp) {
 
   public enum Format {
     ICEBERG
@@ -51,7 +54,17 @@ public record TableMapping(
     /** Every record becomes a row. */
     APPEND,
     /** The latest record per key is the row; a tombstone deletes the key. */
-    UPSERT
+    UPSERT,
+    /**
+     * Debezium-style change events ({@code before}, {@code after}, {@code op}): creates and updates
+     * upsert the {@code after} row, deletes delete the key.
+     */
+    CDC
+  }
+
+  /** Whether rows replace rows of the same key (upsert and CDC). */
+  public boolean keyed() {
+    return mode != Mode.APPEND;
   }
 
   public enum OnError {

@@ -30,7 +30,9 @@ final class TableMappingParser {
           "target-file-size",
           "kafka-metadata",
           "key",
+          "cdc",
           "table-properties");
+  private static final Set<String> CDC = Set.of("keep-op");
   private static final Set<String> COMMIT = Set.of("interval", "max-records", "max-bytes");
   private static final Set<String> KAFKA_METADATA = Set.of("enabled", "column");
   private static final Set<String> KEY = Set.of("format", "schema", "flatten", "prefix", "columns");
@@ -115,7 +117,20 @@ final class TableMappingParser {
         node.child("table-properties").stringMap(),
         node.enumValue("value-format", ValueFormat.class, ValueFormat.CONFLUENT),
         valueSchema(node, baseDir),
-        key);
+        key,
+        cdcKeepOp(node, mode));
+  }
+
+  private static boolean cdcKeepOp(ConfigNode node, Mode mode) {
+    if (!node.has("cdc")) {
+      return false;
+    }
+    if (mode != Mode.CDC) {
+      throw node.error("cdc", "is only used with mode: cdc", "set mode: cdc, or remove cdc");
+    }
+    ConfigNode cdc = node.child("cdc");
+    cdc.rejectUnknownKeys(CDC);
+    return cdc.bool("keep-op", false);
   }
 
   /**
@@ -129,7 +144,7 @@ final class TableMappingParser {
       if (!key.columns().isEmpty()) {
         throw node.error(
             "key.columns",
-            "is only used with mode: upsert",
+            "is only used with mode: upsert or cdc",
             "set mode: upsert, or remove key.columns");
       }
       return;
@@ -138,8 +153,11 @@ final class TableMappingParser {
       throw node.error(
           "key.columns",
           "is required with mode: " + Values.configName(mode),
-          "name the columns that identify a row, e.g. key: { columns: [order_id] } (value columns,"
-              + " or flattened Kafka key columns with key.flatten: true)");
+          mode == Mode.CDC
+              ? "name the source table's primary key columns (the fields of the Debezium key),"
+                  + " e.g. key: { columns: [id] }"
+              : "name the columns that identify a row, e.g. key: { columns: [order_id] } (value"
+                  + " columns, or flattened Kafka key columns with key.flatten: true)");
     }
     if (new java.util.HashSet<>(key.columns()).size() != key.columns().size()) {
       throw node.error("key.columns", "lists a column twice", "list each key column once");
@@ -151,8 +169,9 @@ final class TableMappingParser {
             "partition-by[" + i + "]",
             "partitions by '"
                 + source
-                + "', which is not a key column; with mode: upsert a key must stay in one"
-                + " partition (a delete only knows the key)",
+                + "', which is not a key column; with mode: "
+                + Values.configName(mode)
+                + " a key must stay in one partition (a delete only knows the key)",
             "partition by key columns only (e.g. bucket[16]("
                 + key.columns().get(0)
                 + ")), or use mode: append");

@@ -161,7 +161,8 @@ class ConfigParserTest {
                 .tables()
                 .get(0)
                 .key())
-        .isEqualTo(new KeySettings(KeySettings.KeyFormat.LONG, null, true, "k_"));
+        .isEqualTo(
+            new KeySettings(KeySettings.KeyFormat.LONG, null, true, "k_", java.util.List.of()));
     assertThatThrownBy(() -> parse(MINIMAL + "    key: { format: avro }\n"))
         .hasMessageContaining("line 8, 'tables[0].key.format': 'avro' is not a valid value")
         .hasMessageContaining("confluent");
@@ -188,7 +189,7 @@ class ConfigParserTest {
     assertThatThrownBy(() -> parse(MINIMAL + "    mode: upsert\n"))
         .hasMessageContaining("'tables[0].key.columns': is required with mode: upsert");
     assertThatThrownBy(() -> parse(MINIMAL + "    key: { columns: [id] }\n"))
-        .hasMessageContaining("'tables[0].key.columns': is only used with mode: upsert");
+        .hasMessageContaining("'tables[0].key.columns': is only used with mode: upsert or cdc");
     assertThatThrownBy(
             () ->
                 parse(
