@@ -25,7 +25,9 @@ record BenchOptions(
     long timeoutSeconds,
     boolean keep,
     String label,
-    Path results) {
+    Path results,
+    String mode,
+    long keys) {
 
   static final String USAGE =
       """
@@ -33,7 +35,8 @@ record BenchOptions(
                            [--commit-max-records N] [--heap 1g] [--compression none|lz4|zstd|snappy|gzip]
                            [--partition-by 'bucket[8](user_id)'] [--target-file-size 128MB]
                            [--floe-jvm-opts '-XX:...'] [--app-jar app/target/floe-app.jar] [--dir DIR]
-                           [--timeout SECONDS] [--keep] [--label TEXT] [--results FILE]""";
+                           [--timeout SECONDS] [--keep] [--label TEXT] [--results FILE]
+                           [--mode append|upsert] [--keys N]""";
 
   static BenchOptions parse(String[] args) {
     long records = 1_000_000;
@@ -52,6 +55,8 @@ record BenchOptions(
     boolean keep = false;
     String label = "";
     Path results = null;
+    String mode = "append";
+    long keys = 100_000;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -76,10 +81,15 @@ record BenchOptions(
         case "--keep" -> keep = true;
         case "--label" -> label = value(args, ++i, a);
         case "--results" -> results = Path.of(value(args, ++i, a));
+        case "--mode" -> mode = value(args, ++i, a);
+        case "--keys" -> keys = Long.parseLong(value(args, ++i, a).replace("_", ""));
         default -> throw new IllegalArgumentException("Unknown option " + a + "\n" + USAGE);
       }
     }
-    if (records <= 0 || partitions <= 0 || workers <= 0 || maxRecords <= 0) {
+    if (!mode.equals("append") && !mode.equals("upsert")) {
+      throw new IllegalArgumentException("--mode is append or upsert\n" + USAGE);
+    }
+    if (records <= 0 || partitions <= 0 || workers <= 0 || maxRecords <= 0 || keys <= 0) {
       throw new IllegalArgumentException(
           "--records, --partitions, --workers and --commit-max-records must be positive");
     }
@@ -99,7 +109,13 @@ record BenchOptions(
         timeout,
         keep,
         label,
-        results == null ? null : results.toAbsolutePath());
+        results == null ? null : results.toAbsolutePath(),
+        mode,
+        keys);
+  }
+
+  boolean upsert() {
+    return mode.equals("upsert");
   }
 
   private static String value(String[] args, int i, String option) {
