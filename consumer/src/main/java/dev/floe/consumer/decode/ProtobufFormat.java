@@ -113,9 +113,13 @@ final class ProtobufFormat implements PayloadFormat {
 
     private Compiled compile(int[] path) {
       int extraSlots = metadataColumn == null ? 0 : 1;
-      ProtobufMessageReader reader =
-          ProtobufMapping.message(
-              linked.schema(), ProtobufSchemas.message(linked, path), extraSlots);
+      var message = ProtobufSchemas.message(linked, path);
+      ProtobufMessageReader reader;
+      try {
+        reader = ProtobufMapping.message(linked.schema(), message, extraSlots);
+      } catch (IllegalArgumentException e) { // compiled on first use, but a schema problem
+        throw new UnmappableSchemaException(e.getMessage(), e);
+      }
       return new Compiled(KafkaMetadata.append(reader.type(), metadataColumn), reader);
     }
   }

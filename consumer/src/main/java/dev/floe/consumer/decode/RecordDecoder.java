@@ -246,6 +246,13 @@ public final class RecordDecoder {
       int id) {
     try {
       return decoder.decode(value, offset);
+    } catch (UnmappableSchemaException e) {
+      throw Errors.badRecord(
+          position(record),
+          Stage.DECODE,
+          "schema id " + id + " cannot become a table schema: " + e.getMessage(),
+          "change the schema or route the topic elsewhere",
+          e);
     } catch (IOException | RuntimeException e) {
       throw Errors.badRecord(
           position(record),

@@ -230,6 +230,21 @@ class ProtobufFormatIT {
   }
 
   @Test
+  void aRecursiveMessageIsASchemaErrorNotAPayloadError() throws Exception {
+    int id =
+        registry.register(
+            "tree-" + System.nanoTime() + "-value",
+            "PROTOBUF",
+            "syntax = \"proto3\"; package tree; message Node { string name = 1; repeated Node children = 2; }");
+
+    assertThatThrownBy(() -> decode(confluent(id, new int[] {0}, new byte[0])))
+        .isInstanceOf(BadRecordException.class)
+        .hasMessageContaining("schema id " + id + " cannot become a table schema")
+        .hasMessageContaining("tree.Node contains itself")
+        .hasMessageNotContaining("does not match");
+  }
+
+  @Test
   void anUnknownEnumNumberBecomesItsDecimalString() throws Exception {
     int id = registerOrderWithReference();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
