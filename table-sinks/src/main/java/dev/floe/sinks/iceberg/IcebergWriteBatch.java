@@ -42,6 +42,9 @@ final class IcebergWriteBatch implements WriteBatch {
   private Table table;
   private PartitionedFiles files;
   private UpsertFiles upserts; // null for append-only tables
+  private final List<SchemaEvolution> evolutions = new java.util.ArrayList<>();
+  private org.apache.iceberg.Schema writeSchema; // the table's, or the one this batch evolves to
+  private String sourceIds; // the floe.source-ids property after evolution, or null
   private final Map<Type.Struct, RowStruct> keyViews = new IdentityHashMap<>();
   private long records;
   private State state = State.OPEN;
@@ -124,7 +127,8 @@ final class IcebergWriteBatch implements WriteBatch {
       return result(-1, dataFiles, start);
     }
     OffsetCommit commit =
-        new OffsetCommit(spec.id(), table, dataFiles, deleteFiles, group, expected, next, commitId);
+        new OffsetCommit(spec.id(), table, dataFiles, deleteFiles, group, expected, next, commitId)
+            .evolving(evolutions, writeSchema, sourceIds);
     commitLock.lock();
     try {
       long snapshotId = commit.run();
@@ -168,19 +172,42 @@ final class IcebergWriteBatch implements WriteBatch {
     if (files == null) {
       open(tables.loadOrCreate(spec, schema));
     }
-    RowStruct view =
-        views.computeIfAbsent(
-            schema,
-            s ->
-                new RowStruct(
-                    RowLayout.of(spec.id(), table.schema().asStruct(), s, SourceIds.read(table))));
+    RowStruct view = views.get(schema);
+    if (view == null) {
+      view = layout(schema);
+      views.put(schema, view);
+    }
     lastSchema = schema;
     lastView = view;
     return view;
   }
 
+  /**
+   * How rows of {@code schema} are written, evolving the table's schema first when they need
+   * columns or types it lacks: the changes take effect for the files written from now on and are
+   * committed with them.
+   */
+  private RowStruct layout(Type.Struct schema) {
+    java.util.Map<Integer, Integer> ids = SourceIds.read(table);
+    SchemaEvolution evolution = SchemaEvolution.plan(spec.id(), writeSchema, schema, ids);
+    if (!evolution.isEmpty()) {
+      evolutions.add(evolution);
+      org.apache.iceberg.UpdateSchema update = table.updateSchema();
+      evolutions.forEach(e -> e.applyTo(update));
+      writeSchema = update.apply();
+      LOG.info("Table {}: evolving the schema for new rows: {}", spec.id(), evolution.described());
+      files.evolve(writeSchema);
+      views.clear();
+      lastSchema = null;
+      String merged = SourceIds.merged(table, writeSchema, schema);
+      sourceIds = merged != null ? merged : sourceIds;
+    }
+    return new RowStruct(RowLayout.of(spec.id(), writeSchema.asStruct(), schema, ids));
+  }
+
   private void open(Table existing) {
     table = existing;
+    writeSchema = table.schema();
     files = new PartitionedFiles(table, commitId, spec.targetFileSizeBytes());
     if (spec.upsert()) {
       upserts = new UpsertFiles(spec.id(), table, files, spec.keyColumns());

@@ -9,6 +9,7 @@ import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
@@ -32,7 +33,8 @@ final class PartitionedFiles {
   private final long targetFileSize;
   private final OutputFileFactory files;
   private final Map<String, String> writeProperties;
-  private final PartitionKey key;
+  private Schema schema; // the table's schema, or the one it is evolving to in this batch
+  private PartitionKey key;
   private final Map<StructLike, RollingFile> byPartition;
   private final RollingFile unpartitioned;
   private final List<DataFile> done = new ArrayList<>();
@@ -51,7 +53,8 @@ final class PartitionedFiles {
             .operationId(operationId)
             .build();
     this.writeProperties = writeProperties(table, targetFileSize);
-    this.key = spec.isUnpartitioned() ? null : new PartitionKey(spec, table.schema());
+    this.schema = table.schema();
+    this.key = spec.isUnpartitioned() ? null : new PartitionKey(spec, schema);
     this.byPartition = spec.isUnpartitioned() ? null : StructLikeMap.create(spec.partitionType());
     this.unpartitioned = spec.isUnpartitioned() ? new RollingFile(null) : null;
   }
@@ -98,6 +101,26 @@ final class PartitionedFiles {
    */
   long bytes() {
     return doneBytes + openBytes;
+  }
+
+  /**
+   * Writes further rows with {@code evolved}, the schema the batch's commit gives the table; files
+   * open until now are closed with the schema they were written with.
+   */
+  void evolve(Schema evolved) {
+    closeOpen();
+    this.schema = evolved;
+    this.key = spec.isUnpartitioned() ? null : new PartitionKey(spec, evolved);
+  }
+
+  private void closeOpen() {
+    if (unpartitioned != null) {
+      unpartitioned.close();
+    } else {
+      byPartition.values().forEach(RollingFile::close);
+      byPartition.clear();
+    }
+    openBytes = 0;
   }
 
   /** Closes every open file; the data files of the batch. */
@@ -205,10 +228,11 @@ final class PartitionedFiles {
       try {
         return Parquet.writeData(out)
             .forTable(table)
+            .schema(schema)
             .setAll(writeProperties)
             .withSpec(spec)
             .withPartition(partition)
-            .createWriterFunc(type -> InternalWriter.create(table.schema().asStruct(), type))
+            .createWriterFunc(type -> InternalWriter.create(schema.asStruct(), type))
             .overwrite()
             .build();
       } catch (IOException e) {

@@ -170,7 +170,7 @@ final class RowLayout {
    * The column of a row field: by source id when both sides have one (Protobuf numbers outlive
    * names), else by name, else by one of the field's aliases (its earlier names, Avro). -1: none.
    */
-  private static int column(Types.StructType table, Field f, Map<Integer, Integer> sourceIds) {
+  static int column(Types.StructType table, Field f, Map<Integer, Integer> sourceIds) {
     List<Types.NestedField> columns = table.fields();
     if (f.sourceId() > 0) {
       boolean numbered = false;
@@ -237,9 +237,18 @@ final class RowLayout {
     if (table.isPrimitiveType()
         && !(row instanceof Type.Struct
             || row instanceof Type.ListType
-            || row instanceof Type.MapType)
-        && table.equals(SchemaMapping.toType(row, new AtomicInteger()))) {
-      return null;
+            || row instanceof Type.MapType)) {
+      org.apache.iceberg.types.Type rowType = SchemaMapping.toType(row, new AtomicInteger());
+      if (table.equals(rowType)) {
+        return null;
+      }
+      if (Promotions.holds(table, rowType)) { // rows of an older, narrower schema
+        return switch (table.typeId()) {
+          case LONG -> (UnaryOperator<Object>) v -> ((Integer) v).longValue();
+          case DOUBLE -> (UnaryOperator<Object>) v -> ((Float) v).doubleValue();
+          default -> null; // a wider decimal of the same scale takes the BigDecimal as it is
+        };
+      }
     }
     throw Errors.of(
         "Table "

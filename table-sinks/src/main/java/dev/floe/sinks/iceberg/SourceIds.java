@@ -49,6 +49,34 @@ final class SourceIds {
     }
   }
 
+  /**
+   * The property value after {@code schema} grew to hold {@code row}: the recorded ids plus those
+   * of the row's fields, or null when nothing changes (or the rows have no source ids).
+   */
+  static String merged(Table table, org.apache.iceberg.Schema schema, Type.Struct row) {
+    Map<Integer, Integer> ids = read(table);
+    StringBuilder added = new StringBuilder();
+    collect(schema.asStruct(), row, added);
+    boolean changed = false;
+    if (added.length() > 0) {
+      for (String pair : added.toString().split(",")) {
+        int colon = pair.indexOf(':');
+        int fieldId = Integer.parseInt(pair.substring(0, colon));
+        int sourceId = Integer.parseInt(pair.substring(colon + 1));
+        changed |= !Integer.valueOf(sourceId).equals(ids.put(fieldId, sourceId));
+      }
+    }
+    return changed ? format(ids) : null;
+  }
+
+  private static String format(Map<Integer, Integer> ids) {
+    StringBuilder out = new StringBuilder();
+    new java.util.TreeMap<>(ids)
+        .forEach(
+            (f, s) -> out.append(out.length() == 0 ? "" : ",").append(f).append(':').append(s));
+    return out.toString();
+  }
+
   private static void collect(Types.StructType table, Type.Struct row, StringBuilder out) {
     for (Field f : row.fields()) {
       Types.NestedField column = table.field(f.name());

@@ -198,7 +198,9 @@ class RoundTripTest {
     WriteBatch next = sink.newBatch(Fixtures.spec("raw.renamed"));
     assertThatThrownBy(() -> next.write(reused, Row.wrap(4L, "dee")))
         .isInstanceOf(FloeException.class)
-        .hasMessageContaining("has no column 'name'");
+        .hasMessageContaining(
+            "column 'name' belongs to another source field (Protobuf field number 2)")
+        .hasMessageContaining("field number 5 now has its name");
     next.abort();
   }
 
@@ -229,22 +231,26 @@ class RoundTripTest {
   }
 
   @Test
-  void aRowFieldTheTableLacksIsAnErrorThatNamesTheColumn() {
+  void aRowFieldTheTableLacksBecomesANewOptionalColumn() {
     sink = new IcebergTableSink(Fixtures.config(warehouse));
     Type.Struct v1 = new Type.Struct(List.of(Field.required("id", Type.Primitive.LONG)));
     Type.Struct v2 =
         new Type.Struct(
             List.of(
                 Field.required("id", Type.Primitive.LONG),
-                Field.optional("extra", Type.Primitive.STRING)));
+                Field.required("extra", Type.Primitive.STRING)));
     WriteBatch batch = sink.newBatch(Fixtures.spec("raw.narrow"));
     batch.write(v1, Row.wrap(1L));
+    batch.write(v2, Row.wrap(2L, "x"));
+    batch.commit(GROUP, PartitionOffsets.empty(), offsets("narrow", 0, 2));
 
-    assertThatThrownBy(() -> batch.write(v2, Row.wrap(2L, "x")))
-        .isInstanceOf(FloeException.class)
-        .hasMessageContaining("raw.narrow")
-        .hasMessageContaining("'extra'");
-    batch.abort();
+    Table table = Fixtures.load(warehouse, "raw.narrow");
+    assertThat(table.schema().findField("extra").isOptional())
+        .as("optional: earlier rows have no value")
+        .isTrue();
+    assertThat(Fixtures.read(table))
+        .extracting(r -> r.getField("extra"))
+        .containsExactlyInAnyOrder(null, "x");
   }
 
   @Test
