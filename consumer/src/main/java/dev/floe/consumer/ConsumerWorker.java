@@ -205,7 +205,9 @@ final class ConsumerWorker implements Runnable {
     } catch (FloeException e) {
       throw Errors.badRecord(
           new SourcePosition(r.topic(), r.partition(), r.offset()),
-          BadRecordException.Stage.WRITE,
+          e instanceof dev.floe.core.SchemaChangeException
+              ? BadRecordException.Stage.EVOLVE
+              : BadRecordException.Stage.WRITE,
           "cannot write it to table "
               + batch.route().spec().id()
               + " (schema id "

@@ -36,7 +36,8 @@ public final class Router {
               m.partitionBy(),
               m.targetFileSizeBytes(),
               m.tableProperties(),
-              m.key().columns());
+              m.key().columns(),
+              m.schemaEvolution());
       for (TableMapping.Format f : m.formats()) {
         routes.add(new TableRoute(m, spec, f));
       }

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  * @param valueSchema for {@link ValueFormat#JSON}: the JSON Schema document of the values; else
  *     null
  * @param key how the record key is decoded and whether it becomes columns
+ * @param schemaEvolution which source schema changes the table follows
  * @param cdcKeepOp in CDC mode: keep the event's {@code op} and {@code ts_ms} as columns {@code
  *     __op} and {@code __ts_ms} (as Debezium's ExtractNewRecordState names them)
  */
@@ -36,10 +37,21 @@ public record TableMapping(
     ValueFormat valueFormat,
     String valueSchema,
     KeySettings key,
-    boolean cdcKeepOp) {
+    boolean cdcKeepOp,
+    SchemaEvolution schemaEvolution) {
 
   public enum Format {
     ICEBERG
+  }
+
+  /** Which changes of the source schema Floe applies to the table by itself. */
+  public enum SchemaEvolution {
+    /** None: rows that need a change are bad input. */
+    NONE,
+    /** New columns, and columns becoming optional. */
+    ADDITIVE,
+    /** Also type promotions: int to long, float to double, wider decimals. */
+    FULL
   }
 
   /** How record values are encoded. */

@@ -31,6 +31,7 @@ final class TableMappingParser {
           "kafka-metadata",
           "key",
           "cdc",
+          "schema-evolution",
           "table-properties");
   private static final Set<String> CDC = Set.of("keep-op");
   private static final Set<String> COMMIT = Set.of("interval", "max-records", "max-bytes");
@@ -118,7 +119,11 @@ final class TableMappingParser {
         node.enumValue("value-format", ValueFormat.class, ValueFormat.CONFLUENT),
         valueSchema(node, baseDir),
         key,
-        cdcKeepOp(node, mode));
+        cdcKeepOp(node, mode),
+        node.enumValue(
+            "schema-evolution",
+            TableMapping.SchemaEvolution.class,
+            TableMapping.SchemaEvolution.FULL));
   }
 
   private static boolean cdcKeepOp(ConfigNode node, Mode mode) {

@@ -189,7 +189,8 @@ final class IcebergWriteBatch implements WriteBatch {
    */
   private RowStruct layout(Type.Struct schema) {
     java.util.Map<Integer, Integer> ids = SourceIds.read(table);
-    SchemaEvolution evolution = SchemaEvolution.plan(spec.id(), writeSchema, schema, ids);
+    SchemaEvolution evolution =
+        SchemaEvolution.plan(spec.id(), writeSchema, schema, ids, spec.schemaEvolution());
     if (!evolution.isEmpty()) {
       evolutions.add(evolution);
       org.apache.iceberg.UpdateSchema update = table.updateSchema();

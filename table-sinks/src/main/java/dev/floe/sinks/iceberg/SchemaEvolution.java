@@ -2,6 +2,7 @@ package dev.floe.sinks.iceberg;
 
 import dev.floe.core.Errors;
 import dev.floe.core.TableId;
+import dev.floe.core.config.TableMapping;
 import dev.floe.core.row.Field;
 import dev.floe.core.row.Type;
 import java.util.ArrayList;
@@ -24,18 +25,25 @@ import org.apache.iceberg.types.Types;
 final class SchemaEvolution {
   private final TableId id;
   private final Map<Integer, Integer> sourceIds;
+  private final TableMapping.SchemaEvolution level;
   private final List<Consumer<UpdateSchema>> changes = new ArrayList<>();
   private final List<String> described = new ArrayList<>();
 
-  private SchemaEvolution(TableId id, Map<Integer, Integer> sourceIds) {
+  private SchemaEvolution(
+      TableId id, Map<Integer, Integer> sourceIds, TableMapping.SchemaEvolution level) {
     this.id = id;
     this.sourceIds = sourceIds;
+    this.level = level;
   }
 
   /** The changes rows of {@code row} need; none when the table holds them as it is. */
   static SchemaEvolution plan(
-      TableId id, Schema table, Type.Struct row, Map<Integer, Integer> sourceIds) {
-    SchemaEvolution e = new SchemaEvolution(id, sourceIds);
+      TableId id,
+      Schema table,
+      Type.Struct row,
+      Map<Integer, Integer> sourceIds,
+      TableMapping.SchemaEvolution level) {
+    SchemaEvolution e = new SchemaEvolution(id, sourceIds, level);
     e.struct("", table.asStruct(), row);
     return e;
   }
@@ -68,7 +76,7 @@ final class SchemaEvolution {
       if (c < 0) {
         Types.NestedField taken = table.caseInsensitiveField(f.name());
         if (taken != null) { // a new Protobuf number under a name the table already uses
-          throw Errors.of(
+          throw Errors.schemaChange(
               "Table "
                   + id
                   + " column '"
@@ -79,12 +87,13 @@ final class SchemaEvolution {
                   + "), but field number "
                   + f.sourceId()
                   + " now has its name",
-              "give the new field a name of its own, or keep the old field's number",
-              null);
+              "give the new field a name of its own, or keep the old field's number");
         }
         String parent = path.isEmpty() ? null : path.substring(0, path.length() - 1);
         org.apache.iceberg.types.Type type =
             SchemaMapping.toType(f.type(), new AtomicInteger(1000));
+        allowed(
+            TableMapping.SchemaEvolution.ADDITIVE, "add column " + path + f.name() + " " + type);
         changes.add(u -> u.addColumn(parent, f.name(), type, f.doc()));
         described.add("add column " + path + f.name() + " " + type);
         continue;
@@ -106,6 +115,8 @@ final class SchemaEvolution {
   }
 
   private void optional(String path, String why) {
+    allowed(
+        TableMapping.SchemaEvolution.ADDITIVE, "make column " + path + " optional (" + why + ")");
     changes.add(u -> u.makeColumnOptional(path));
     described.add("make column " + path + " optional (" + why + ")");
   }
@@ -135,6 +146,9 @@ final class SchemaEvolution {
         return; // the column holds the rows' values already (a narrower type is promoted on write)
       }
       if (Promotions.holds(wanted, table)) {
+        allowed(
+            TableMapping.SchemaEvolution.FULL,
+            "widen column " + path + " from " + table + " to " + wanted);
         changes.add(u -> u.updateColumn(path, wanted.asPrimitiveType()));
         described.add("widen column " + path + " from " + table + " to " + wanted);
         return;
@@ -145,9 +159,26 @@ final class SchemaEvolution {
     }
   }
 
+  /** Refuses a change the mapping's level does not allow, saying which level would. */
+  private void allowed(TableMapping.SchemaEvolution needed, String change) {
+    if (level.compareTo(needed) < 0) {
+      throw Errors.schemaChange(
+          "Table "
+              + id
+              + " would need to "
+              + change
+              + " for these rows, which schema-evolution: "
+              + level.name().toLowerCase(java.util.Locale.ROOT)
+              + " does not allow",
+          "set the mapping's schema-evolution to "
+              + needed.name().toLowerCase(java.util.Locale.ROOT)
+              + " (or full), change the table yourself, or keep the source schema");
+    }
+  }
+
   private RuntimeException incompatible(
       String path, org.apache.iceberg.types.Type table, Type row) {
-    return Errors.of(
+    return Errors.schemaChange(
         "Table "
             + id
             + " column '"
@@ -158,7 +189,6 @@ final class SchemaEvolution {
             + row
             + ", which it cannot hold and Iceberg cannot change it to",
         "keep the field's type in the source schema (type changes other than int→long,"
-            + " float→double and wider decimals break readers), or write to a new table",
-        null);
+            + " float→double and wider decimals break readers), or write to a new table");
   }
 }

@@ -7,14 +7,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.floe.core.FloeException;
 import dev.floe.core.PartitionOffsets;
+import dev.floe.core.SchemaChangeException;
+import dev.floe.core.TableId;
+import dev.floe.core.config.TableMapping;
 import dev.floe.core.row.Field;
 import dev.floe.core.row.Row;
 import dev.floe.core.row.Type;
+import dev.floe.core.sink.TableSpec;
 import dev.floe.core.sink.WriteBatch;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
@@ -131,6 +136,55 @@ class SchemaEvolutionTest {
         .isInstanceOf(FloeException.class)
         .hasMessageContaining("column 'name' has type string but the rows' field has type LONG");
     second.abort();
+  }
+
+  @Test
+  void theMappingsLevelBoundsWhatChanges() {
+    sink = new IcebergTableSink(Fixtures.config(warehouse));
+    Type.Struct v1 = new Type.Struct(List.of(Field.required("n", Type.Primitive.INT)));
+    Type.Struct added =
+        new Type.Struct(
+            List.of(
+                Field.required("n", Type.Primitive.INT), Field.optional("m", Type.Primitive.INT)));
+    Type.Struct widened = new Type.Struct(List.of(Field.required("n", Type.Primitive.LONG)));
+    for (TableMapping.SchemaEvolution level : TableMapping.SchemaEvolution.values()) {
+      TableSpec spec = spec("raw.level_" + level.name().toLowerCase(), level);
+      WriteBatch first = sink.newBatch(spec);
+      first.write(v1, Row.wrap(1));
+      first.commit(GROUP, PartitionOffsets.empty(), offsets("l", 0, 1));
+
+      WriteBatch add = sink.newBatch(spec);
+      if (level == TableMapping.SchemaEvolution.NONE) {
+        assertThatThrownBy(() -> add.write(added, Row.wrap(2, 3)))
+            .isInstanceOf(SchemaChangeException.class)
+            .hasMessageContaining("would need to add column m int")
+            .hasMessageContaining("schema-evolution: none does not allow")
+            .hasMessageContaining("set the mapping's schema-evolution to additive");
+        add.abort();
+        continue;
+      }
+      add.write(added, Row.wrap(2, 3));
+      add.commit(GROUP, offsets("l", 0, 1), offsets("l", 0, 2));
+
+      WriteBatch widen = sink.newBatch(spec);
+      if (level == TableMapping.SchemaEvolution.ADDITIVE) {
+        assertThatThrownBy(() -> widen.write(widened, Row.wrap(4L)))
+            .isInstanceOf(SchemaChangeException.class)
+            .hasMessageContaining("widen column n from int to long");
+        widen.abort();
+        continue;
+      }
+      widen.write(widened, Row.wrap(4L));
+      widen.commit(GROUP, offsets("l", 0, 2), offsets("l", 0, 3));
+      assertThat(Fixtures.read(Fixtures.load(warehouse, "raw.level_full")))
+          .extracting(r -> r.getField("n"))
+          .containsExactlyInAnyOrder(1L, 2L, 4L);
+    }
+  }
+
+  private static TableSpec spec(String table, TableMapping.SchemaEvolution level) {
+    return new TableSpec(
+        TableId.parse(table), "local", List.of(), 512L << 20, Map.of(), List.of(), level);
   }
 
   private static int metadataFiles(Table table) {

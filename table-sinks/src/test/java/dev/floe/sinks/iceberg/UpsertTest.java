@@ -143,7 +143,8 @@ class UpsertTest {
         Arrays.stream(partitionBy).map(PartitionField::parse).toList(),
         512L << 20,
         Map.of(),
-        List.of("id"));
+        List.of("id"),
+        dev.floe.core.config.TableMapping.SchemaEvolution.FULL);
   }
 
   private static Map<String, Long> balances(Table table) {
