@@ -49,11 +49,19 @@ final class AvroFormat implements PayloadFormat {
     AvroMapping.Mapped m = AvroMapping.record(schema, metadataColumn == null ? 0 : 1);
     Type.Struct type = KafkaMetadata.append((Type.Struct) m.type(), metadataColumn);
     AvroMapping.ValueReader reader = m.reader();
-    return (value, offset) -> {
-      BinaryDecoder in = decoder(value, offset);
-      Object[] values = (Object[]) reader.read(in);
-      ensureEnd(in, value.length - offset);
-      return new PayloadDecoder.Decoded(type, values);
+    return new PayloadDecoder() {
+      @Override
+      public Decoded decode(byte[] value, int offset) throws java.io.IOException {
+        BinaryDecoder in = decoder(value, offset);
+        Object[] values = (Object[]) reader.read(in);
+        ensureEnd(in, value.length - offset);
+        return new PayloadDecoder.Decoded(type, values);
+      }
+
+      @Override
+      public Type.Struct rowType() {
+        return type;
+      }
     };
   }
 

@@ -48,6 +48,11 @@ final class JsonSchemaFormat implements PayloadFormat {
 
   private record Decoder(Type.Struct type, JsonSchemaReader reader) implements PayloadDecoder {
     @Override
+    public Type.Struct rowType() {
+      return type;
+    }
+
+    @Override
     public Decoded decode(byte[] value, int offset) throws java.io.IOException {
       try (JsonParser p = JSON.createParser(value, offset, value.length - offset)) {
         if (p.nextToken() == null) {

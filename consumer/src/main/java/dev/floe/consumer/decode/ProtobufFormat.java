@@ -80,6 +80,11 @@ final class ProtobufFormat implements PayloadFormat {
       return new Decoded(compiled.type(), values);
     }
 
+    @Override
+    public Type.Struct rowType() {
+      return first().type();
+    }
+
     /** The message an Apicurio {@code Ref} prefix names, or null when there is no such prefix. */
     private Compiled apicurioRef(byte[] value, int offset) throws IOException {
       // Ref is {string name = 1;}: one length byte (names under 126 bytes), tag 0x0A, name length.

@@ -7,6 +7,7 @@ import dev.floe.core.Errors;
 import dev.floe.core.SourcePosition;
 import dev.floe.core.config.TableMapping;
 import dev.floe.core.row.Row;
+import dev.floe.core.row.Type;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -109,6 +110,30 @@ public final class RecordDecoder {
       keyed.putIfAbsent(shape, rows);
     }
     return new DecodedRecord(rows.type(), rows.row(decoded.values(), key.value(), record), id);
+  }
+
+  /**
+   * The row type records written with {@code schema} get in {@code mapping}'s table: the value's
+   * columns and the metadata column (with the key as bytes, or left out when the mapping decodes
+   * keys, whose type depends on the key schema). For previews such as {@code floe plan-schema}.
+   *
+   * @throws IllegalArgumentException when the schema cannot become a table schema
+   */
+  public Type.Struct rowType(RegisteredSchema schema, TableMapping mapping) {
+    PayloadFormat format = formats.get(schema.type());
+    if (format == null) {
+      throw new IllegalArgumentException(
+          "a " + schema.type() + " schema, which Floe does not decode (" + formats.keySet() + ")");
+    }
+    String metadata = mapping.key().decoded() ? null : mapping.kafkaMetadataColumn();
+    Type.Struct type = format.compile(schema, registry, metadata).rowType();
+    if (mapping.mode() == TableMapping.Mode.CDC) {
+      int after = type.indexOf("after");
+      if (after >= 0 && type.fields().get(after).type() instanceof Type.Struct s) {
+        return s;
+      }
+    }
+    return type;
   }
 
   /**

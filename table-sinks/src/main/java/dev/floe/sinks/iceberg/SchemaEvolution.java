@@ -26,6 +26,7 @@ final class SchemaEvolution {
   private final TableId id;
   private final Map<Integer, Integer> sourceIds;
   private final TableMapping.SchemaEvolution level;
+  private boolean partial;
   private final List<Consumer<UpdateSchema>> changes = new ArrayList<>();
   private final List<String> described = new ArrayList<>();
 
@@ -43,7 +44,19 @@ final class SchemaEvolution {
       Type.Struct row,
       Map<Integer, Integer> sourceIds,
       TableMapping.SchemaEvolution level) {
+    return plan(id, table, row, sourceIds, level, false);
+  }
+
+  /** As {@link #plan}; with {@code partial}, columns the rows lack stay as they are. */
+  static SchemaEvolution plan(
+      TableId id,
+      Schema table,
+      Type.Struct row,
+      Map<Integer, Integer> sourceIds,
+      TableMapping.SchemaEvolution level,
+      boolean partial) {
     SchemaEvolution e = new SchemaEvolution(id, sourceIds, level);
+    e.partial = partial;
     e.struct("", table.asStruct(), row);
     return e;
   }
@@ -108,7 +121,7 @@ final class SchemaEvolution {
     }
     for (int c = 0; c < matched.length; c++) {
       Types.NestedField column = table.fields().get(c);
-      if (!matched[c] && column.isRequired()) {
+      if (!matched[c] && column.isRequired() && !(partial && path.isEmpty())) {
         optional(path + column.name(), "the rows no longer have it");
       }
     }
