@@ -1,6 +1,7 @@
 package dev.floe.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.floe.core.config.FloeConfig;
 import dev.floe.embedded.KafkaBroker;
@@ -8,8 +9,10 @@ import dev.floe.testsupport.ConfluentAvroProducer;
 import dev.floe.testsupport.SchemaRegistry;
 import dev.floe.testsupport.SharedServices;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +22,11 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.types.Types;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,5 +110,100 @@ class KafkaKeysIT {
           assertThat(key.getField("region")).isEqualTo(region);
           assertThat(key.getField("account")).isEqualTo(account);
         });
+  }
+
+  @Test
+  void scalarAndNullKeysHeadersAndTimestampsLandInARenamedMetadataColumn() throws Exception {
+    String topic = "keyed-strings";
+    broker.createTopic(topic, 1);
+    RecordHeaders headers = new RecordHeaders();
+    headers.add("h", new byte[] {1});
+    headers.add("h", new byte[] {2}); // repeated keys are kept, in order
+    headers.add("x", new byte[0]);
+    try (ConfluentAvroProducer values =
+            new ConfluentAvroProducer(broker.bootstrapServers(), registry);
+        KafkaProducer<byte[], byte[]> producer =
+            new KafkaProducer<>(
+                Map.of("bootstrap.servers", broker.bootstrapServers()),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+      byte[] key = new StringSerializer().serialize(topic, "ü-1");
+      producer
+          .send(
+              new ProducerRecord<>(
+                  topic, 0, 1_700_000_000_123L, key, values.serialize(topic, balance(1)), headers))
+          .get();
+      producer
+          .send(
+              new ProducerRecord<>(
+                  topic, 0, 1_700_000_000_456L, null, values.serialize(topic, balance(2))))
+          .get();
+    }
+    FloeConfig config =
+        TestConfigs.parse(
+            dir,
+            broker,
+            registry,
+            """
+        tables:
+          - topics: [keyed-strings]
+            table: finance.keyed
+            key: { format: string, flatten: true }
+            kafka-metadata: { column: meta }
+            commit: { interval: 500ms }
+          - topics: [keyed-strings]
+            table: finance.bare
+            kafka-metadata: { enabled: false }
+            commit: { interval: 500ms }
+        """);
+
+    assertThat(
+            Pipelines.runUntil(
+                config,
+                Duration.ofSeconds(60),
+                () ->
+                    IcebergTables.rowCount(config, "finance.keyed") == 2
+                        && IcebergTables.rowCount(config, "finance.bare") == 2))
+        .isNull();
+
+    assertThat(IcebergTables.load(config, "finance.keyed").schema().columns())
+        .extracting(Types.NestedField::name)
+        .containsExactly("amount", "key", "meta");
+    assertThat(IcebergTables.load(config, "finance.bare").schema().columns())
+        .extracting(Types.NestedField::name)
+        .containsExactly("amount");
+    Map<Long, Record> rows =
+        IcebergTables.rows(config, "finance.keyed").stream()
+            .collect(Collectors.toMap(r -> (Long) r.getField("amount"), r -> r));
+    Record keyed = rows.get(1L);
+    assertThat(keyed.getField("key")).isEqualTo("ü-1");
+    Record meta = (Record) keyed.getField("meta");
+    assertThat(meta.getField("topic")).isEqualTo(topic);
+    assertThat(meta.getField("partition")).isEqualTo(0);
+    assertThat(meta.getField("offset")).isEqualTo(0L);
+    assertThat(meta.getField("timestamp"))
+        .isEqualTo(OffsetDateTime.parse("2023-11-14T22:13:20.123Z"));
+    assertThat(meta.getField("key")).isEqualTo("ü-1");
+    assertThat((List<?>) meta.getField("headers"))
+        .extracting(h -> ((Record) h).getField("key"), h -> ((Record) h).getField("value"))
+        .containsExactly(
+            tuple("h", ByteBuffer.wrap(new byte[] {1})),
+            tuple("h", ByteBuffer.wrap(new byte[] {2})),
+            tuple("x", ByteBuffer.allocate(0)));
+    Record unkeyed = rows.get(2L);
+    assertThat(unkeyed.getField("key")).isNull();
+    Record unkeyedMeta = (Record) unkeyed.getField("meta");
+    assertThat(unkeyedMeta.getField("key")).isNull();
+    assertThat(unkeyedMeta.getField("offset")).isEqualTo(1L);
+    assertThat((List<?>) unkeyedMeta.getField("headers")).isEmpty();
+    assertThat(IcebergTables.rows(config, "finance.bare"))
+        .extracting(r -> r.getField("amount"))
+        .containsExactlyInAnyOrder(1L, 2L);
+  }
+
+  private static GenericRecord balance(long amount) {
+    GenericRecord value = new GenericData.Record(VALUE);
+    value.put("amount", amount);
+    return value;
   }
 }
