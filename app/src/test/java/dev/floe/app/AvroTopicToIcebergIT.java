@@ -7,6 +7,7 @@ import dev.floe.embedded.KafkaBroker;
 import dev.floe.testsupport.ConfluentAvroProducer;
 import dev.floe.testsupport.SchemaRegistry;
 import dev.floe.testsupport.SharedServices;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.ByteBuffer;
@@ -346,6 +347,56 @@ class AvroTopicToIcebergIT {
     assertThat(third.getField("ts_ns"))
         .isEqualTo(OffsetDateTime.parse("1969-12-31T23:59:59.998999Z"));
     assertThat(third.getField("payer")).isNull();
+  }
+
+  @Test
+  void schemasThatCannotBecomeRowsStopThePipelineNamingTheReason() throws Exception {
+    Schema node =
+        new Schema.Parser()
+            .parse(
+                """
+                {"type": "record", "name": "Node", "namespace": "it.tree", "fields": [
+                  {"name": "name", "type": "string"},
+                  {"name": "children", "type": {"type": "array", "items": "Node"}}]}""");
+    GenericRecord leaf = new GenericData.Record(node);
+    leaf.put("name", "leaf");
+    leaf.put("children", List.of());
+    AvroKafkaSerializer<Object> serializer = new AvroKafkaSerializer<>();
+    serializer.configure(ConfluentAvroProducer.serializerConfig(registry), false);
+    try {
+      broker.createTopic("avro-tree", 1);
+      RawRecords.send(broker, "avro-tree", List.of(serializer.serialize("avro-tree", leaf)));
+      broker.createTopic("avro-scalar", 1);
+      RawRecords.send(
+          broker, "avro-scalar", List.of(serializer.serialize("avro-scalar", "just a string")));
+    } finally {
+      serializer.close();
+    }
+
+    assertThat(runToFailure("avro-tree"))
+        .hasMessageContaining("topic 'avro-tree' partition 0 offset 0")
+        .hasMessageContaining("record it.tree.Node contains itself");
+    assertThat(runToFailure("avro-scalar"))
+        .hasMessageContaining("topic 'avro-scalar' partition 0 offset 0")
+        .hasMessageContaining("only records become table rows");
+  }
+
+  private Throwable runToFailure(String topic) {
+    FloeConfig config =
+        TestConfigs.parse(
+            dir,
+            broker,
+            registry,
+            """
+        tables:
+          - topics: [%s]
+            table: rejected.%s
+            commit: { interval: 500ms }
+        """
+                .formatted(topic, topic.replace('-', '_')));
+    Throwable failure = Pipelines.runUntil(config, Duration.ofSeconds(60), () -> false);
+    assertThat(IcebergTables.rowCount(config, "rejected." + topic.replace('-', '_'))).isZero();
+    return failure;
   }
 
   /** A duration: 1 month, 2 days, 3 ms, each a little-endian unsigned int. */
