@@ -172,12 +172,38 @@ class JsonSchemaTopicToIcebergIT {
          "e-mail": {"type": "string"},
          "2fa": {"type": "boolean"}}}""";
 
+  static final String MONEY =
+      """
+      {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+       "required": ["amount", "currency"], "properties": {
+         "amount": {"type": "string", "format": "decimal", "precision": 12, "scale": 2},
+         "currency": {"type": "string"}}}""";
+
+  /** Refers to MONEY by its registry reference name; oneOf beside properties only validates. */
+  static final String PAYMENT =
+      """
+      {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+       "required": ["total"],
+       "oneOf": [{"required": ["card"]}, {"required": ["iban"]}],
+       "properties": {
+         "total": {"$ref": "money.json"},
+         "currency": {"$ref": "money.json#/properties/currency"},
+         "card": {"type": "string"},
+         "iban": {"type": "string"},
+         "count": {"type": "integer"},
+         "whatever": true,
+         "solo": {"allOf": [{"type": "string", "format": "date"}]}}}""";
+
   @Test
-  void everyJsonSchemaTypeRowLandsWithExactValuesInDraft07And2020() throws Exception {
+  void everyJsonSchemaTypeRowLandsWithExactValuesInDraft07And2020AndThroughReferences()
+      throws Exception {
     broker.createTopic("json-draft7", 1);
     broker.createTopic("json-2020", 1);
     registry.register("json-draft7-value", "JSON", DRAFT7);
     registry.register("json-2020-value", "JSON", DRAFT2020);
+    broker.createTopic("json-refs", 1);
+    registry.register("json-money", "JSON", MONEY);
+    registry.register("json-refs-value", "JSON", PAYMENT, "money.json", "json-money");
     try (JsonSchemaKafkaSerializer<JsonNode> serializer = serializer(false)) {
       RawRecords.send(
           broker,
@@ -214,6 +240,25 @@ class JsonSchemaTopicToIcebergIT {
               serializer.serialize(
                   "json-2020", JSON.readTree("{\"id\": 2, \"point\": [0.5], \"note\": \"hi\"}"))));
     }
+    try (JsonSchemaKafkaSerializer<JsonNode> serializer = serializer(false)) {
+      // Apicurio's validator cannot resolve a reference by name; Floe's readers check the values
+      RawRecords.send(
+          broker,
+          "json-refs",
+          List.of(
+              serializer.serialize(
+                  "json-refs",
+                  JSON.readTree(
+                      """
+                      {"total": {"amount": "12.5", "currency": "EUR"}, "currency": "USD",
+                       "card": "4242", "count": 1e3, "whatever": [1, {"a": true}],
+                       "solo": "2024-05-03"}""")),
+              serializer.serialize(
+                  "json-refs",
+                  JSON.readTree(
+                      """
+                      {"count": 2.0, "iban": "CH93", "total": {"currency": "CHF", "amount": 1}}"""))));
+    }
     FloeConfig config =
         TestConfigs.parse(
             dir,
@@ -227,6 +272,9 @@ class JsonSchemaTopicToIcebergIT {
           - topics: [json-2020]
             table: shop.json_2020
             commit: { interval: 500ms }
+          - topics: [json-refs]
+            table: shop.json_refs
+            commit: { interval: 500ms }
         """);
 
     assertThat(
@@ -235,7 +283,8 @@ class JsonSchemaTopicToIcebergIT {
                 Duration.ofSeconds(60),
                 () ->
                     IcebergTables.rowCount(config, "shop.json_draft7") == 2
-                        && IcebergTables.rowCount(config, "shop.json_2020") == 2))
+                        && IcebergTables.rowCount(config, "shop.json_2020") == 2
+                        && IcebergTables.rowCount(config, "shop.json_refs") == 2))
         .isNull();
 
     org.apache.iceberg.Schema draft7 = IcebergTables.load(config, "shop.json_draft7").schema();
@@ -331,6 +380,31 @@ class JsonSchemaTopicToIcebergIT {
     assertThat(two.getField("total")).isNull();
     assertThat(values((Record) two.getField("point"))).containsExactly(0.5, null);
     assertThat(two.getField("note")).isEqualTo("hi");
+
+    assertThat(IcebergTables.load(config, "shop.json_refs").schema().columns())
+        .extracting(Types.NestedField::name)
+        .as("the oneOf beside properties adds no column")
+        .containsExactly(
+            "total", "currency", "card", "iban", "count", "whatever", "solo", "_kafka");
+    List<Record> refs = IcebergTables.rows(config, "shop.json_refs");
+    refs.sort(Comparator.comparing(r -> (Long) r.getField("count")));
+    Record two2 = refs.get(0);
+    assertThat(values((Record) two2.getField("total")))
+        .containsExactly(new BigDecimal("1.00"), "CHF");
+    assertThat(two2.getField("count")).as("2.0 is an integer").isEqualTo(2L);
+    assertThat(two2.getField("iban")).isEqualTo("CH93");
+    assertThat(two2.getField("card")).isNull();
+    assertThat(two2.getField("whatever")).isNull();
+    Record thousand = refs.get(1);
+    assertThat(values((Record) thousand.getField("total")))
+        .containsExactly(new BigDecimal("12.50"), "EUR");
+    assertThat(thousand.getField("currency")).isEqualTo("USD");
+    assertThat(thousand.getField("card")).isEqualTo("4242");
+    assertThat(thousand.getField("count")).as("1e3 is an integer").isEqualTo(1000L);
+    assertThat(thousand.getField("whatever")).isEqualTo("[1,{\"a\":true}]");
+    assertThat(thousand.getField("solo"))
+        .as("allOf of one schema")
+        .isEqualTo(LocalDate.of(2024, 5, 3));
   }
 
   private static List<Object> values(Record r) {
