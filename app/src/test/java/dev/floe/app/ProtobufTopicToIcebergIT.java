@@ -95,7 +95,10 @@ class ProtobufTopicToIcebergIT {
     broker.createTopic(topic, 1);
     int id = registry.register(topic + "-value", "PROTOBUF", PROTO);
     RawRecords.send(
-        broker, topic, List.of(framed(id, full()), framed(id, message(c -> c.writeInt64(11, 2)))));
+        broker,
+        topic,
+        List.of(
+            framed(id, full()), framed(id, message(c -> c.writeInt64(11, 2))), framed(id, odd())));
     FloeConfig config =
         TestConfigs.parse(
             dir,
@@ -112,7 +115,7 @@ class ProtobufTopicToIcebergIT {
             Pipelines.runUntil(
                 config,
                 Duration.ofSeconds(60),
-                () -> IcebergTables.rowCount(config, "finance.proto_payments") == 2))
+                () -> IcebergTables.rowCount(config, "finance.proto_payments") == 3))
         .isNull();
 
     List<Record> rows = IcebergTables.rows(config, "finance.proto_payments");
@@ -142,6 +145,24 @@ class ProtobufTopicToIcebergIT {
     assertThat(defaults.getField("maybe")).isNull();
     assertThat((List<?>) defaults.getField("lines")).isEmpty();
     assertThat(defaults.getField("method")).isNull();
+
+    Record odd = rows.get(2);
+    assertThat(odd.getField("delta")).as("the last value on the wire wins").isEqualTo(-7);
+    assertThat(odd.getField("status")).as("a number the enum does not name").isEqualTo("7");
+    assertThat(odd.getField("labels")).as("an entry without value").isEqualTo(Map.of(5, ""));
+  }
+
+  /** An unknown field, a field written twice, an enum number from a newer schema. */
+  private static byte[] odd() throws IOException {
+    return message(
+        c -> {
+          c.writeSInt32(3, 100);
+          c.writeString(99, "a field of a newer schema");
+          c.writeEnum(4, 7);
+          c.writeByteArray(8, message(e -> e.writeInt32(1, 5)));
+          c.writeSInt32(3, -7);
+          c.writeInt64(11, 3);
+        });
   }
 
   /**
