@@ -170,7 +170,12 @@ class JsonSchemaTopicToIcebergIT {
          "Name": {"type": "string"},
          "name": {"type": "string"},
          "e-mail": {"type": "string"},
-         "2fa": {"type": "boolean"}}}""";
+         "2fa": {"type": "boolean"},
+         "NAME": {"type": "string"},
+         "a.b": {"type": "string"},
+         "größe": {"type": "integer"},
+         "who": {"type": "object", "properties": {
+           "first name": {"type": "string"}, "First_Name": {"type": "string"}}}}}""";
 
   static final String MONEY =
       """
@@ -236,7 +241,8 @@ class JsonSchemaTopicToIcebergIT {
                       """
                       {"id": 1, "total": {"amount": "19.99", "currency": "EUR"},
                        "point": [1.5, -2], "tags": ["a", null], "note": null, "Name": "N",
-                       "name": "n", "e-mail": "a@b", "2fa": true}""")),
+                       "name": "n", "e-mail": "a@b", "2fa": true, "NAME": "NN", "a.b": "ab",
+                       "größe": 180, "who": {"first name": "ann", "First_Name": "Ann"}}""")),
               serializer.serialize(
                   "json-2020", JSON.readTree("{\"id\": 2, \"point\": [0.5], \"note\": \"hi\"}"))));
     }
@@ -363,7 +369,8 @@ class JsonSchemaTopicToIcebergIT {
     assertThat(IcebergTables.load(config, "shop.json_2020").schema().columns())
         .extracting(Types.NestedField::name)
         .containsExactly(
-            "id", "total", "point", "tags", "note", "Name", "name_2", "e_mail", "_2fa", "_kafka");
+            "id", "total", "point", "tags", "note", "Name", "name_2", "e_mail", "_2fa", "NAME_3",
+            "a_b", "gr__e", "who", "_kafka");
     List<Record> rows2020 = IcebergTables.rows(config, "shop.json_2020");
     rows2020.sort(Comparator.comparing(r -> (Long) r.getField("id")));
     Record one = rows2020.get(0);
@@ -376,6 +383,15 @@ class JsonSchemaTopicToIcebergIT {
     assertThat(one.getField("name_2")).isEqualTo("n");
     assertThat(one.getField("e_mail")).isEqualTo("a@b");
     assertThat(one.getField("_2fa")).isEqualTo(true);
+    assertThat(one.getField("NAME_3")).isEqualTo("NN");
+    assertThat(one.getField("a_b")).isEqualTo("ab");
+    assertThat(one.getField("gr__e")).isEqualTo(180L);
+    Record who = (Record) one.getField("who");
+    assertThat(who.struct().fields())
+        .extracting(Types.NestedField::name)
+        .as("nested names are renamed the same way")
+        .containsExactly("first_name", "First_Name_2");
+    assertThat(values(who)).containsExactly("ann", "Ann");
     Record two = rows2020.get(1);
     assertThat(two.getField("total")).isNull();
     assertThat(values((Record) two.getField("point"))).containsExactly(0.5, null);
