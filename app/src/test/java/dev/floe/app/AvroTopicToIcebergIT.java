@@ -349,6 +349,66 @@ class AvroTopicToIcebergIT {
     assertThat(third.getField("payer")).isNull();
   }
 
+  /**
+   * Floe decodes each record with the schema it was written with, so a default never fills a value
+   * in: an older record without a field reads as null when its column is optional (as an Avro
+   * reader sees a field added with {@code default: null}), and stops the pipeline when the column
+   * is required, because the default is not applied.
+   */
+  @Test
+  void aRecordOfAnOlderSchemaLeavesAnOptionalColumnNullAndARequiredOneUnfilled() throws Exception {
+    String topic = "avro-versions";
+    broker.createTopic(topic, 1);
+    Schema v2 =
+        version(
+            """
+            {"name": "region", "type": "string", "default": "eu"},
+            {"name": "memo", "type": ["null", "string"], "default": null}""");
+    Schema v1 = version("{\"name\": \"region\", \"type\": \"string\", \"default\": \"eu\"}");
+    Schema v0 = version("");
+    try (ConfluentAvroProducer producer =
+        new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
+      producer
+          .send(topic, new GenericRecordBuilder(v2).set("seq", 1L).set("memo", "m").build())
+          .get();
+      producer.send(topic, new GenericRecordBuilder(v1).set("seq", 2L).build()).get();
+      producer.send(topic, new GenericRecordBuilder(v0).set("seq", 3L).build()).get();
+    }
+    FloeConfig config =
+        TestConfigs.parse(
+            dir,
+            broker,
+            registry,
+            """
+        tables:
+          - topics: [avro-versions]
+            table: it.versions
+            commit: { interval: 500ms }
+        """);
+
+    Throwable failure = Pipelines.runUntil(config, Duration.ofSeconds(60), () -> false);
+
+    assertThat(failure)
+        .hasMessageContaining("offset 2")
+        .hasMessageContaining("requires column 'region'");
+    List<Record> rows = IcebergTables.rows(config, "it.versions");
+    rows.sort(java.util.Comparator.comparing(r -> (Long) r.getField("seq")));
+    assertThat(rows)
+        .extracting(r -> r.getField("seq"), r -> r.getField("region"), r -> r.getField("memo"))
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1L, "eu", "m"),
+            org.assertj.core.groups.Tuple.tuple(2L, "eu", null));
+  }
+
+  private static Schema version(String fields) {
+    return new Schema.Parser()
+        .parse(
+            """
+            {"type": "record", "name": "Versioned", "namespace": "it.versions", "fields": [
+              {"name": "seq", "type": "long"}%s]}"""
+                .formatted(fields.isEmpty() ? "" : ", " + fields));
+  }
+
   @Test
   void schemasThatCannotBecomeRowsStopThePipelineNamingTheReason() throws Exception {
     Schema node =

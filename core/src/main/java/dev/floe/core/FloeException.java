@@ -27,11 +27,17 @@ public class FloeException extends RuntimeException {
 
   private static String compose(String problem, String fix, Throwable cause) {
     StringBuilder sb = new StringBuilder(problem);
-    if (cause != null && cause.getMessage() != null && !problem.contains(cause.getMessage())) {
-      sb.append(": ").append(cause.getMessage());
+    String fixText = fix == null ? null : ". Fix: " + fix;
+    String causeText = cause == null ? null : cause.getMessage();
+    if (causeText != null && fixText != null && causeText.endsWith(fixText)) {
+      // a wrapper passing on its cause's fix says it once, at the end
+      causeText = causeText.substring(0, causeText.length() - fixText.length());
     }
-    if (fix != null) {
-      sb.append(". Fix: ").append(fix);
+    if (causeText != null && !problem.contains(causeText)) {
+      sb.append(": ").append(causeText);
+    }
+    if (fixText != null) {
+      sb.append(fixText);
     }
     return sb.toString();
   }
