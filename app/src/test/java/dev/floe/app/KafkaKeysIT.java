@@ -120,6 +120,7 @@ class KafkaKeysIT {
     headers.add("h", new byte[] {1});
     headers.add("h", new byte[] {2}); // repeated keys are kept, in order
     headers.add("x", new byte[0]);
+    headers.add("n", null);
     try (ConfluentAvroProducer values =
             new ConfluentAvroProducer(broker.bootstrapServers(), registry);
         KafkaProducer<byte[], byte[]> producer =
@@ -189,7 +190,8 @@ class KafkaKeysIT {
         .containsExactly(
             tuple("h", ByteBuffer.wrap(new byte[] {1})),
             tuple("h", ByteBuffer.wrap(new byte[] {2})),
-            tuple("x", ByteBuffer.allocate(0)));
+            tuple("x", ByteBuffer.allocate(0)),
+            tuple("n", null));
     Record unkeyed = rows.get(2L);
     assertThat(unkeyed.getField("key")).isNull();
     Record unkeyedMeta = (Record) unkeyed.getField("meta");
