@@ -175,7 +175,8 @@ class JsonSchemaTopicToIcebergIT {
          "a.b": {"type": "string"},
          "größe": {"type": "integer"},
          "who": {"type": "object", "properties": {
-           "first name": {"type": "string"}, "First_Name": {"type": "string"}}}}}""";
+           "first name": {"type": "string"}, "First_Name": {"type": "string"}}},
+         "tier": {"type": ["string", "null"], "default": "basic"}}}""";
 
   static final String MONEY =
       """
@@ -190,6 +191,7 @@ class JsonSchemaTopicToIcebergIT {
       {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
        "required": ["total"],
        "oneOf": [{"required": ["card"]}, {"required": ["iban"]}],
+       "additionalProperties": {"type": "string"},
        "properties": {
          "total": {"$ref": "money.json"},
          "currency": {"$ref": "money.json#/properties/currency"},
@@ -244,7 +246,9 @@ class JsonSchemaTopicToIcebergIT {
                        "name": "n", "e-mail": "a@b", "2fa": true, "NAME": "NN", "a.b": "ab",
                        "größe": 180, "who": {"first name": "ann", "First_Name": "Ann"}}""")),
               serializer.serialize(
-                  "json-2020", JSON.readTree("{\"id\": 2, \"point\": [0.5], \"note\": \"hi\"}"))));
+                  "json-2020",
+                  JSON.readTree(
+                      "{\"id\": 2, \"point\": [0.5], \"note\": \"hi\", \"tier\": null}"))));
     }
     try (JsonSchemaKafkaSerializer<JsonNode> serializer = serializer(false)) {
       // Apicurio's validator cannot resolve a reference by name; Floe's readers check the values
@@ -258,7 +262,7 @@ class JsonSchemaTopicToIcebergIT {
                       """
                       {"total": {"amount": "12.5", "currency": "EUR"}, "currency": "USD",
                        "card": "4242", "count": 1e3, "whatever": [1, {"a": true}],
-                       "solo": "2024-05-03"}""")),
+                       "solo": "2024-05-03", "extra": "not a column"}""")),
               serializer.serialize(
                   "json-refs",
                   JSON.readTree(
@@ -370,7 +374,7 @@ class JsonSchemaTopicToIcebergIT {
         .extracting(Types.NestedField::name)
         .containsExactly(
             "id", "total", "point", "tags", "note", "Name", "name_2", "e_mail", "_2fa", "NAME_3",
-            "a_b", "gr__e", "who", "_kafka");
+            "a_b", "gr__e", "who", "tier", "_kafka");
     List<Record> rows2020 = IcebergTables.rows(config, "shop.json_2020");
     rows2020.sort(Comparator.comparing(r -> (Long) r.getField("id")));
     Record one = rows2020.get(0);
@@ -392,10 +396,12 @@ class JsonSchemaTopicToIcebergIT {
         .as("nested names are renamed the same way")
         .containsExactly("first_name", "First_Name_2");
     assertThat(values(who)).containsExactly("ann", "Ann");
+    assertThat(one.getField("tier")).as("absent: the default").isEqualTo("basic");
     Record two = rows2020.get(1);
     assertThat(two.getField("total")).isNull();
     assertThat(values((Record) two.getField("point"))).containsExactly(0.5, null);
     assertThat(two.getField("note")).isEqualTo("hi");
+    assertThat(two.getField("tier")).as("an explicit null stays null").isNull();
 
     assertThat(IcebergTables.load(config, "shop.json_refs").schema().columns())
         .extracting(Types.NestedField::name)
@@ -421,6 +427,44 @@ class JsonSchemaTopicToIcebergIT {
     assertThat(thousand.getField("solo"))
         .as("allOf of one schema")
         .isEqualTo(LocalDate.of(2024, 5, 3));
+  }
+
+  @Test
+  void aRecursiveSchemaStopsThePipelineNamingTheDefinition() throws Exception {
+    String topic = "json-tree";
+    broker.createTopic(topic, 1);
+    registry.register(
+        topic + "-value",
+        "JSON",
+        """
+        {"$schema": "http://json-schema.org/draft-07/schema#", "$ref": "#/definitions/Node",
+         "definitions": {"Node": {"type": "object", "properties": {
+           "name": {"type": "string"},
+           "children": {"type": "array", "items": {"$ref": "#/definitions/Node"}}}}}}""");
+    try (JsonSchemaKafkaSerializer<JsonNode> serializer = serializer(false)) {
+      RawRecords.send(
+          broker,
+          topic,
+          List.of(
+              serializer.serialize(
+                  topic, JSON.readTree("{\"name\": \"leaf\", \"children\": []}"))));
+    }
+    FloeConfig config =
+        TestConfigs.parse(
+            dir,
+            broker,
+            registry,
+            """
+        tables:
+          - topics: [json-tree]
+            table: shop.json_tree
+            commit: { interval: 500ms }
+        """);
+
+    assertThat(Pipelines.runUntil(config, Duration.ofSeconds(60), () -> false))
+        .hasMessageContaining("topic 'json-tree' partition 0 offset 0")
+        .hasMessageContaining("definition 'Node' contains itself");
+    assertThat(IcebergTables.rowCount(config, "shop.json_tree")).isZero();
   }
 
   private static List<Object> values(Record r) {

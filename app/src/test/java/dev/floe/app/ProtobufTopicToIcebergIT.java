@@ -334,6 +334,55 @@ class ProtobufTopicToIcebergIT {
     assertThat(second.getField("nick")).as("proto3 optional").isNull();
   }
 
+  @Test
+  void aRecursiveMessageStopsThePipelineNamingTheMessage() throws Exception {
+    String topic = "proto-tree";
+    broker.createTopic(topic, 1);
+    Descriptor node =
+        FileDescriptor.buildFrom(
+                FileDescriptorProto.newBuilder()
+                    .setName("tree.proto")
+                    .setPackage("tree")
+                    .setSyntax("proto3")
+                    .addMessageType(
+                        DescriptorProto.newBuilder()
+                            .setName("Node")
+                            .addField(field("name", 1, Type.TYPE_STRING, null))
+                            .addField(
+                                field("children", 2, Type.TYPE_MESSAGE, ".tree.Node")
+                                    .setLabel(Label.LABEL_REPEATED)))
+                    .build(),
+                new FileDescriptor[0])
+            .findMessageTypeByName("Node");
+    ProtobufKafkaSerializer<Message> serializer = new ProtobufKafkaSerializer<>();
+    serializer.configure(ConfluentAvroProducer.serializerConfig(registry), false);
+    try {
+      Message leaf =
+          DynamicMessage.newBuilder(node).setField(node.findFieldByName("name"), "leaf").build();
+      RawRecords.send(broker, topic, List.of(serializer.serialize(topic, leaf)));
+    } finally {
+      serializer.close();
+    }
+    FloeConfig config =
+        TestConfigs.parse(
+            dir,
+            broker,
+            registry,
+            """
+        tables:
+          - topics: [proto-tree]
+            table: finance.proto_tree
+            commit: { interval: 500ms }
+        """);
+
+    assertThat(Pipelines.runUntil(config, Duration.ofSeconds(60), () -> false))
+        .hasMessageContaining("topic 'proto-tree' partition 0 offset 0")
+        .hasMessageContaining("cannot become a table schema")
+        .hasMessageContaining("message tree.Node contains itself")
+        .hasMessageContaining("Fix: change the schema or route the topic elsewhere");
+    assertThat(IcebergTables.rowCount(config, "finance.proto_tree")).isZero();
+  }
+
   private static List<Object> fields(Record r) {
     List<Object> values = new java.util.ArrayList<>();
     for (int i = 0; i < r.size(); i++) {

@@ -17,4 +17,15 @@ interface PayloadDecoder {
   Decoded decode(byte[] value, int offset) throws IOException;
 
   record Decoded(Type.Struct type, Object[] values) {}
+
+  /**
+   * Thrown by {@link #decode} when the part of the schema the payload names cannot become a table
+   * schema; raised there, not at compile time, when a format maps its message types lazily
+   * (Protobuf maps each message type on first use). The schema is at fault, not the payload.
+   */
+  final class UnmappableSchemaException extends IllegalArgumentException {
+    UnmappableSchemaException(IllegalArgumentException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
 }

@@ -113,10 +113,15 @@ final class ProtobufFormat implements PayloadFormat {
 
     private Compiled compile(int[] path) {
       int extraSlots = metadataColumn == null ? 0 : 1;
-      ProtobufMessageReader reader =
-          ProtobufMapping.message(
-              linked.schema(), ProtobufSchemas.message(linked, path), extraSlots);
-      return new Compiled(KafkaMetadata.append(reader.type(), metadataColumn), reader);
+      com.squareup.wire.schema.MessageType message = ProtobufSchemas.message(linked, path);
+      try {
+        ProtobufMessageReader reader =
+            ProtobufMapping.message(linked.schema(), message, extraSlots);
+        return new Compiled(KafkaMetadata.append(reader.type(), metadataColumn), reader);
+      } catch (IllegalArgumentException e) {
+        // the path named a message, but the message cannot become a row: the schema's fault
+        throw new PayloadDecoder.UnmappableSchemaException(e);
+      }
     }
   }
 }

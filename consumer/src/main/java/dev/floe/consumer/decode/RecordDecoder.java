@@ -193,6 +193,15 @@ public final class RecordDecoder {
       int id) {
     try {
       return decoder.decode(value, offset);
+    } catch (PayloadDecoder.UnmappableSchemaException e) {
+      throw Errors.badRecord(
+          position(record),
+          Stage.DECODE,
+          (id > 0 ? "schema id " + id : "the mapping's value-schema")
+              + " cannot become a table schema: "
+              + e.getMessage(),
+          "change the schema or route the topic elsewhere",
+          e);
     } catch (IOException | RuntimeException e) {
       throw Errors.badRecord(
           position(record),

@@ -475,7 +475,8 @@ class ProtobufMappingTest {
     PayloadDecoder d = compile(recursive, null);
 
     assertThatThrownBy(() -> decode(d, new int[] {0}, new byte[0]))
-        .isInstanceOf(IllegalArgumentException.class)
+        .as("the schema's fault, not the payload's")
+        .isInstanceOf(PayloadDecoder.UnmappableSchemaException.class)
         .hasMessageContaining("tree.Node contains itself");
   }
 
