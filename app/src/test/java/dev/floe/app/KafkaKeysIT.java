@@ -269,8 +269,7 @@ class KafkaKeysIT {
       send(
           "keys-json",
           jsonKeys.serialize(
-              "keys-json", JSON.readTree("{\"day\": \"2026-11-22\", \"sku\": \"A-1\"}")),
-          null);
+              "keys-json", JSON.readTree("{\"day\": \"2026-11-22\", \"sku\": \"A-1\"}")));
       send("keys-long", new LongSerializer().serialize("keys-long", -5L));
       send("keys-plain", "{\"n\": 3, \"tenant\": \"t\"}".getBytes(StandardCharsets.UTF_8));
     } finally {
@@ -380,9 +379,7 @@ class KafkaKeysIT {
                 new ByteArraySerializer(),
                 new ByteArraySerializer())) {
       producer
-          .send(
-              new ProducerRecord<>(
-                  topic, 0, null, key, values.serialize(topic, balance(1)), headers))
+          .send(new ProducerRecord<>(topic, 0, null, key, values.serialize(topic, balance(1))))
           .get();
       producer
           .send(new ProducerRecord<>(topic, 0, null, null, values.serialize(topic, balance(2))))
