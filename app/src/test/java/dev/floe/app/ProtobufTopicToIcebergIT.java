@@ -58,9 +58,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Protobuf end to end: unsigned integers, enums, oneof, well-known types, repeated messages and a
- * map with integer keys, from Confluent-framed bytes (message indexes included) into an Iceberg
- * table, compared exactly. The payloads are written with protobuf-java's own encoder, not Floe's.
+ * Protobuf end to end: every scalar, enums, oneof, the well-known types, proto2 presence, repeated
+ * messages and a map with integer keys, into an Iceberg table, compared exactly. The payloads are
+ * written by Apicurio's ProtobufKafkaSerializer (which also registers imported files as references)
+ * or, where the wire shape itself is under test (Confluent message indexes, unknown fields,
+ * repeated scalars), with protobuf-java's own encoder; never by Floe.
  */
 class ProtobufTopicToIcebergIT {
   static final KafkaBroker broker = SharedServices.broker();
