@@ -275,7 +275,9 @@ public final class RecordDecoder {
       throw Errors.badRecord(
           position(record),
           Stage.DECODE,
-          "schema id " + id + " cannot become a table schema: " + e.getMessage(),
+          (id > 0 ? "schema id " + id : "the mapping's value-schema")
+              + " cannot become a table schema: "
+              + e.getMessage(),
           "change the schema or route the topic elsewhere",
           e);
     } catch (IOException | RuntimeException e) {
