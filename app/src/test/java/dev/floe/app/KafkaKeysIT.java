@@ -132,6 +132,60 @@ class KafkaKeysIT {
   }
 
   @Test
+  void aTableWhoseFirstRecordHasANullKeyGainsTheKeyColumnsWithTheFirstKey() throws Exception {
+    broker.createTopic("balances-late-keys", 1);
+    AvroKafkaSerializer<GenericRecord> keys = new AvroKafkaSerializer<>();
+    keys.configure(ConfluentAvroProducer.serializerConfig(registry), true);
+    try (ConfluentAvroProducer producer =
+        new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
+      for (long account = 0; account < 4; account++) {
+        GenericRecord value = new GenericData.Record(VALUE);
+        value.put("amount", account);
+        byte[] key = null;
+        if (account > 0) { // the first record has no key: the table is created without key columns
+          GenericRecord k = new GenericData.Record(KEY);
+          k.put("region", "eu");
+          k.put("account", account);
+          key = keys.serialize("balances-late-keys", k);
+        }
+        producer.send("balances-late-keys", 0, key, value, null).get();
+      }
+    } finally {
+      keys.close();
+    }
+    FloeConfig config =
+        TestConfigs.parse(
+            dir,
+            broker,
+            registry,
+            """
+        tables:
+          - topics: [balances-late-keys]
+            table: finance.late_keys
+            key: { format: confluent, flatten: true, prefix: key_ }
+            commit: { interval: 500ms, max-records: 1 }
+        """);
+
+    assertThat(
+            Pipelines.runUntil(
+                config,
+                Duration.ofSeconds(60),
+                () -> IcebergTables.rowCount(config, "finance.late_keys") >= 4))
+        .isNull();
+
+    Map<Long, Object> accounts = new HashMap<>();
+    for (Record r : IcebergTables.rows(config, "finance.late_keys")) {
+      accounts.put((Long) r.getField("amount"), r.getField("key_account"));
+    }
+    Map<Long, Object> expected = new HashMap<>();
+    expected.put(0L, null);
+    expected.put(1L, 1L);
+    expected.put(2L, 2L);
+    expected.put(3L, 3L);
+    assertThat(accounts).isEqualTo(expected);
+  }
+
+  @Test
   void scalarAndNullKeysHeadersAndTimestampsLandInARenamedMetadataColumn() throws Exception {
     String topic = "keyed-strings";
     broker.createTopic(topic, 1);
