@@ -44,7 +44,8 @@ final class IcebergWriteBatch implements WriteBatch {
   private UpsertFiles upserts; // null for append-only tables
   private final List<SchemaEvolution> evolutions = new java.util.ArrayList<>();
   private org.apache.iceberg.Schema writeSchema; // the table's, or the one this batch evolves to
-  private String sourceIds; // the floe.source-ids property after evolution, or null
+  private Map<Integer, Integer> sourceIds; // the table's, plus those of columns this batch adds
+  private boolean sourceIdsChanged;
   private final Map<Type.Struct, RowStruct> keyViews = new IdentityHashMap<>();
   private long records;
   private State state = State.OPEN;
@@ -128,7 +129,8 @@ final class IcebergWriteBatch implements WriteBatch {
     }
     OffsetCommit commit =
         new OffsetCommit(spec.id(), table, dataFiles, deleteFiles, group, expected, next, commitId)
-            .evolving(evolutions, writeSchema, sourceIds);
+            .evolving(
+                evolutions, writeSchema, sourceIdsChanged ? SourceIds.format(sourceIds) : null);
     commitLock.lock();
     try {
       long snapshotId = commit.run();
@@ -188,9 +190,8 @@ final class IcebergWriteBatch implements WriteBatch {
    * committed with them.
    */
   private RowStruct layout(Type.Struct schema) {
-    java.util.Map<Integer, Integer> ids = SourceIds.read(table);
     SchemaEvolution evolution =
-        SchemaEvolution.plan(spec.id(), writeSchema, schema, ids, spec.schemaEvolution());
+        SchemaEvolution.plan(spec.id(), writeSchema, schema, sourceIds, spec.schemaEvolution());
     if (!evolution.isEmpty()) {
       evolutions.add(evolution);
       org.apache.iceberg.UpdateSchema update = table.updateSchema();
@@ -200,15 +201,17 @@ final class IcebergWriteBatch implements WriteBatch {
       files.evolve(writeSchema);
       views.clear();
       lastSchema = null;
-      String merged = SourceIds.merged(table, writeSchema, schema);
-      sourceIds = merged != null ? merged : sourceIds;
+      Map<Integer, Integer> merged = SourceIds.merge(sourceIds, writeSchema, schema);
+      sourceIdsChanged |= !merged.equals(sourceIds);
+      sourceIds = merged;
     }
-    return new RowStruct(RowLayout.of(spec.id(), writeSchema.asStruct(), schema, ids));
+    return new RowStruct(RowLayout.of(spec.id(), writeSchema.asStruct(), schema, sourceIds));
   }
 
   private void open(Table existing) {
     table = existing;
     writeSchema = table.schema();
+    sourceIds = SourceIds.read(table);
     files = new PartitionedFiles(table, commitId, spec.targetFileSizeBytes());
     if (spec.upsert()) {
       upserts = new UpsertFiles(spec.id(), table, files, spec.keyColumns());

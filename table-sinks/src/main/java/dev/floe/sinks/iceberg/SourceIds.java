@@ -50,26 +50,26 @@ final class SourceIds {
   }
 
   /**
-   * The property value after {@code schema} grew to hold {@code row}: the recorded ids plus those
-   * of the row's fields, or null when nothing changes (or the rows have no source ids).
+   * {@code ids} plus the source ids of {@code row}'s fields for the columns of {@code schema} they
+   * land in by name (new columns after an evolution).
    */
-  static String merged(Table table, org.apache.iceberg.Schema schema, Type.Struct row) {
-    Map<Integer, Integer> ids = read(table);
+  static Map<Integer, Integer> merge(
+      Map<Integer, Integer> ids, org.apache.iceberg.Schema schema, Type.Struct row) {
+    Map<Integer, Integer> merged = new HashMap<>(ids);
     StringBuilder added = new StringBuilder();
     collect(schema.asStruct(), row, added);
-    boolean changed = false;
     if (added.length() > 0) {
       for (String pair : added.toString().split(",")) {
         int colon = pair.indexOf(':');
-        int fieldId = Integer.parseInt(pair.substring(0, colon));
-        int sourceId = Integer.parseInt(pair.substring(colon + 1));
-        changed |= !Integer.valueOf(sourceId).equals(ids.put(fieldId, sourceId));
+        merged.putIfAbsent(
+            Integer.parseInt(pair.substring(0, colon)),
+            Integer.parseInt(pair.substring(colon + 1)));
       }
     }
-    return changed ? format(ids) : null;
+    return merged;
   }
 
-  private static String format(Map<Integer, Integer> ids) {
+  static String format(Map<Integer, Integer> ids) {
     StringBuilder out = new StringBuilder();
     new java.util.TreeMap<>(ids)
         .forEach(
