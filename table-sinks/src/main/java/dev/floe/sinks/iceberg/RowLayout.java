@@ -100,8 +100,8 @@ final class RowLayout {
       if (c < 0) {
         throw Errors.of(
             "Table " + id + " has no column '" + path + f.name() + "' that the rows have",
-            "add the column to the table (automatic schema evolution comes in a later version) or drop the field"
-                + " from the source schema",
+            "schema evolution adds such columns before rows are laid out; if the table's schema was"
+                + " changed meanwhile, restart Floe so that it reads the table again",
             null);
       }
       if (positions[c] >= 0) {
@@ -259,7 +259,7 @@ final class RowLayout {
             + table
             + " but the rows' field has type "
             + row,
-        "type changes are not supported yet: write to a new table or keep the field's type",
+        "keep the field's type in the source schema, or write to a new table",
         null);
   }
 
