@@ -53,6 +53,8 @@ final class ConsumerWorker implements Runnable {
   private final PipelineStats stats;
   private final Map<String, OpenBatch> open = new LinkedHashMap<>();
   private final OffsetLedger ledger = new OffsetLedger();
+  private final DeadLetters deadLetters;
+  private final DeadLetterIndex deadLetterIndex;
   private volatile boolean stopping;
 
   ConsumerWorker(
@@ -62,7 +64,9 @@ final class ConsumerWorker implements Runnable {
       RecordDecoder decoder,
       Map<String, TableSink> sinks,
       String resetPolicy,
-      PipelineStats stats) {
+      PipelineStats stats,
+      DeadLetters deadLetters,
+      DeadLetterIndex deadLetterIndex) {
     this.consumer = consumer;
     this.group = group;
     this.router = router;
@@ -71,6 +75,8 @@ final class ConsumerWorker implements Runnable {
     this.positioner =
         new PartitionPositioner(consumer, group, router, this::sink, resetPolicy, ledger);
     this.stats = stats;
+    this.deadLetters = deadLetters;
+    this.deadLetterIndex = deadLetterIndex;
   }
 
   /** Asks the worker to commit what it has and leave the group. Safe from any thread. */
@@ -110,6 +116,7 @@ final class ConsumerWorker implements Runnable {
         }
       } finally {
         consumer.close();
+        deadLetters.close();
       }
     }
   }
@@ -139,6 +146,7 @@ final class ConsumerWorker implements Runnable {
       ConsumerRecord<byte[], byte[]> r, SourcePartition p, List<TableRoute> routes) {
     DecodedRecord decoded = null;
     Change change = null;
+    BadRecordException undecodable = null;
     TableMapping decodedFor = null; // the mappings of a record usually decode it alike: decode once
     for (TableRoute route : routes) {
       OffsetLedger.Entry entry = ledger.get(route.key(), p);
@@ -149,40 +157,100 @@ final class ConsumerWorker implements Runnable {
       if (r.offset() < entry.start()) {
         continue; // already in this table
       }
-      TableMapping mapping = route.mapping();
-      if (decodedFor == null || !decodesAlike(decodedFor, mapping)) {
-        change = null;
-        decoded = null;
-        if (mapping.mode() == TableMapping.Mode.CDC) {
-          change = decoder.decodeChange(r, mapping);
-        } else {
-          decoded = decoder.decodeFor(r, mapping);
-        }
-        decodedFor = mapping;
-      }
       OpenBatch batch = open.get(route.key());
       if (batch == null) {
         batch = new OpenBatch(route, sink(route).newBatch(route.spec()));
         open.put(route.key(), batch);
       }
-      if (change != null) {
-        if (change.row() != null) {
-          write(batch, change.row(), r);
-        } else {
-          delete(batch, change.delete(), r);
+      TableMapping mapping = route.mapping();
+      if (!deadLetterIndex.isEmpty()
+          && mapping.onError() == TableMapping.OnError.DEAD_LETTER
+          && deadLetterIndex.contains(
+              mapping.deadLetterTopicFor(r.topic()), r.topic(), r.partition(), r.offset())) {
+        // dead-lettered by a run that crashed before committing past it: never both places
+        batch.cover(p, entry.committed(), r.offset());
+        continue;
+      }
+      try {
+        if (decodedFor == null || !decodesAlike(decodedFor, mapping)) {
+          change = null;
+          decoded = null;
+          undecodable = null;
+          decodedFor = mapping;
+          try {
+            if (mapping.mode() == TableMapping.Mode.CDC) {
+              change = decoder.decodeChange(r, mapping);
+            } else {
+              decoded = decoder.decodeFor(r, mapping);
+            }
+          } catch (BadRecordException e) {
+            undecodable = e;
+          }
         }
-      } else if (decoded != null) {
-        write(batch, decoded, r);
-      } else if (mapping.mode() == TableMapping.Mode.UPSERT) { // a tombstone deletes its key
-        delete(batch, decoder.deleteKey(r, mapping), r);
-      } // otherwise a tombstone adds nothing (CDC: its delete event came before it), but its
-      // offset is covered
+        if (undecodable != null) {
+          throw undecodable;
+        }
+        if (change != null) {
+          if (change.row() != null) {
+            write(batch, change.row(), r);
+          } else {
+            delete(batch, change.delete(), r);
+          }
+        } else if (decoded != null) {
+          write(batch, decoded, r);
+        } else if (mapping.mode() == TableMapping.Mode.UPSERT) { // a tombstone deletes its key
+          delete(batch, decoder.deleteKey(r, mapping), r);
+        } // otherwise a tombstone adds nothing (CDC: its delete event came before it), but its
+        // offset is covered
+      } catch (BadRecordException e) {
+        badRecord(route, batch, r, e);
+      }
       batch.cover(p, entry.committed(), r.offset());
       if (batch.full() && !commit(batch)) {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * Applies the mapping's {@code on-error} to a record that cannot land in a table: rethrows for
+   * {@code stop}; logs it for {@code skip}; writes it to the dead-letter topic (once, also across
+   * restarts) for {@code dead-letter}. Either way the caller then counts its offset as done.
+   */
+  private void badRecord(
+      TableRoute route, OpenBatch batch, ConsumerRecord<byte[], byte[]> r, BadRecordException e) {
+    TableMapping.OnError policy = route.mapping().onError();
+    if (policy == TableMapping.OnError.STOP) {
+      throw e;
+    }
+    if (!batch.batch().usable()) {
+      throw Errors.badRecord(
+          e.position(),
+          e.stage(),
+          "it failed half-way through writing to table "
+              + route.spec().id()
+              + ", so on-error: "
+              + policy.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+              + " cannot go on past it ("
+              + e.problem()
+              + ")",
+          e.fix(),
+          e);
+    }
+    if (policy == TableMapping.OnError.SKIP) {
+      stats.skipped();
+      LOG.warn("Skipped (on-error: skip) for table {}: {}", route.spec().id(), e.getMessage());
+      return;
+    }
+    String topic = route.mapping().deadLetterTopicFor(r.topic());
+    if (deadLetterIndex.contains(topic, r.topic(), r.partition(), r.offset())) {
+      return; // written by this or an earlier run that did not commit past the record
+    }
+    deadLetters.send(r, e, topic, route.spec().id().toString());
+    deadLetterIndex.add(topic, r.topic(), r.partition(), r.offset());
+    stats.deadLettered();
+    LOG.warn("Dead-lettered to {} for table {}: {}", topic, route.spec().id(), e.getMessage());
   }
 
   /**
@@ -264,6 +332,7 @@ final class ConsumerWorker implements Runnable {
     }
     PartitionOffsets next = batch.next();
     LOG.debug("Committing {} rows to {} with offsets {}", batch.batch().records(), key, next);
+    deadLetters.flush(); // a table never moves past a record whose letter is not written
     try {
       CommitResult result = batch.batch().commit(group, batch.expected(), next);
       next.asMap().forEach((p, o) -> ledger.committed(key, p, o));
@@ -350,6 +419,7 @@ final class ConsumerWorker implements Runnable {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       positioner.position(partitions);
+      deadLetterIndex.load(partitions);
     }
   }
 }

@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  *     null
  * @param key how the record key is decoded and whether it becomes columns
  * @param schemaEvolution which source schema changes the table follows
+ * @param deadLetterTopic with {@code on-error: dead-letter}: the topic template ({@code ${topic}}
+ *     is the source topic) that bad records go to; else null
  * @param cdcKeepOp in CDC mode: keep the event's {@code op} and {@code ts_ms} as columns {@code
  *     __op} and {@code __ts_ms} (as Debezium's ExtractNewRecordState names them)
  */
@@ -38,7 +40,8 @@ public record TableMapping(
     String valueSchema,
     KeySettings key,
     boolean cdcKeepOp,
-    SchemaEvolution schemaEvolution) {
+    SchemaEvolution schemaEvolution,
+    String deadLetterTopic) {
 
   public enum Format {
     ICEBERG
@@ -79,8 +82,14 @@ public record TableMapping(
     return mode != Mode.APPEND;
   }
 
+  /** What a record that cannot land in its table does (see {@link #deadLetterTopic}). */
   public enum OnError {
-    STOP
+    /** Stop before committing past it; a restart meets it again. */
+    STOP,
+    /** Log it and go on: its offset counts as done, the table never holds it. */
+    SKIP,
+    /** Write it with the reason to the dead-letter topic, then go on. */
+    DEAD_LETTER
   }
 
   public TableMapping {
@@ -103,6 +112,11 @@ public record TableMapping(
   public TableId tableFor(String topic) {
     String safe = topic.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
     return TableId.parse(tableTemplate.replace("${topic}", safe));
+  }
+
+  /** The dead-letter topic of records of {@code topic}, or null when the mapping has none. */
+  public String deadLetterTopicFor(String topic) {
+    return deadLetterTopic == null ? null : deadLetterTopic.replace("${topic}", topic);
   }
 
   /** A short label for messages: {@code tables[2] (raw.${topic})}. */

@@ -32,8 +32,10 @@ final class TableMappingParser {
           "key",
           "cdc",
           "schema-evolution",
+          "dead-letter",
           "table-properties");
   private static final Set<String> CDC = Set.of("keep-op");
+  private static final Set<String> DEAD_LETTER = Set.of("topic");
   private static final Set<String> COMMIT = Set.of("interval", "max-records", "max-bytes");
   private static final Set<String> KAFKA_METADATA = Set.of("enabled", "column");
   private static final Set<String> KEY = Set.of("format", "schema", "flatten", "prefix", "columns");
@@ -123,7 +125,34 @@ final class TableMappingParser {
         node.enumValue(
             "schema-evolution",
             TableMapping.SchemaEvolution.class,
-            TableMapping.SchemaEvolution.FULL));
+            TableMapping.SchemaEvolution.FULL),
+        deadLetterTopic(node));
+  }
+
+  private static String deadLetterTopic(ConfigNode node) {
+    OnError onError = node.enumValue("on-error", OnError.class, OnError.STOP);
+    if (onError != OnError.DEAD_LETTER) {
+      if (node.has("dead-letter")) {
+        throw node.error(
+            "dead-letter",
+            "is only used with on-error: dead-letter",
+            "set on-error: dead-letter, or remove dead-letter");
+      }
+      return null;
+    }
+    if (!node.has("dead-letter")) {
+      return "${topic}.floe-dlq";
+    }
+    ConfigNode d = node.child("dead-letter");
+    d.rejectUnknownKeys(DEAD_LETTER);
+    String topic = d.string("topic", "${topic}.floe-dlq");
+    if (!topic.replace("${topic}", "t").matches("[A-Za-z0-9._-]{1,249}")) {
+      throw d.error(
+          "topic",
+          "'" + topic + "' is not a valid Kafka topic name",
+          "use letters, digits, '.', '_' and '-', and ${topic} for the source topic");
+    }
+    return topic;
   }
 
   private static boolean cdcKeepOp(ConfigNode node, Mode mode) {

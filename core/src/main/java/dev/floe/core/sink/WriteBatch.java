@@ -28,6 +28,15 @@ public interface WriteBatch {
     throw new UnsupportedOperationException("this table has no key columns to delete by");
   }
 
+  /**
+   * Whether the batch can go on after a write or delete failed: true when the failure was found
+   * before anything was written (a bad key, a schema change the table refuses), false when a row
+   * was half-written and the batch can only be aborted.
+   */
+  default boolean usable() {
+    return true;
+  }
+
   /** Rows written since the batch started. */
   long records();
 

@@ -104,6 +104,11 @@ final class IcebergWriteBatch implements WriteBatch {
   }
 
   @Override
+  public boolean usable() {
+    return state == State.OPEN;
+  }
+
+  @Override
   public long records() {
     return records;
   }
