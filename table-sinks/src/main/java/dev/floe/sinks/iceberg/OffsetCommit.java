@@ -146,6 +146,8 @@ final class OffsetCommit {
           }
           commitFiles(txn.table(), summary);
           txn.commitTransaction();
+          // a transaction takes its snapshot id from its own operations, not from ops
+          return txn.table().currentSnapshot().snapshotId();
         }
         return ops.lastSnapshotId();
       } catch (dev.floe.core.FloeException e) {

@@ -93,9 +93,10 @@ class SchemaEvolutionTest {
     second.write(V1, Row.wrap(3L, "cy", 9, new BigDecimal("2.25"), List.of())); // late producer
     table.refresh();
     assertThat(table.schema().findField("score")).as("not before the commit").isNull();
-    second.commit(GROUP, offsets("evolving", 0, 1), offsets("evolving", 0, 3));
+    var result = second.commit(GROUP, offsets("evolving", 0, 1), offsets("evolving", 0, 3));
 
     table.refresh();
+    assertThat(result.version()).isEqualTo(table.currentSnapshot().snapshotId());
     assertThat(metadataFiles(table))
         .as("schema and data in one commit")
         .isEqualTo(metadataFiles + 1);
