@@ -356,7 +356,7 @@ class AvroTopicToIcebergIT {
    * is required, because the default is not applied.
    */
   @Test
-  void aRecordOfAnOlderSchemaLeavesAnOptionalColumnNullAndARequiredOneUnfilled() throws Exception {
+  void aRecordOfAnOlderSchemaLeavesTheColumnsItLacksNull() throws Exception {
     String topic = "avro-versions";
     broker.createTopic(topic, 1);
     Schema v2 =
@@ -386,18 +386,25 @@ class AvroTopicToIcebergIT {
             commit: { interval: 500ms }
         """);
 
-    Throwable failure = Pipelines.runUntil(config, Duration.ofSeconds(60), () -> false);
+    assertThat(
+            Pipelines.runUntil(
+                config,
+                Duration.ofSeconds(60),
+                () -> IcebergTables.rowCount(config, "it.versions") == 3))
+        .isNull();
 
-    assertThat(failure)
-        .hasMessageContaining("offset 2")
-        .hasMessageContaining("requires column 'region'");
+    // defaults are not filled in: Floe decodes with the writer's schema, which lacks the field;
+    // schema evolution made the required column region optional for the oldest record
+    assertThat(IcebergTables.load(config, "it.versions").schema().findField("region").isOptional())
+        .isTrue();
     List<Record> rows = IcebergTables.rows(config, "it.versions");
     rows.sort(java.util.Comparator.comparing(r -> (Long) r.getField("seq")));
     assertThat(rows)
         .extracting(r -> r.getField("seq"), r -> r.getField("region"), r -> r.getField("memo"))
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(1L, "eu", "m"),
-            org.assertj.core.groups.Tuple.tuple(2L, "eu", null));
+            org.assertj.core.groups.Tuple.tuple(2L, "eu", null),
+            org.assertj.core.groups.Tuple.tuple(3L, null, null));
   }
 
   private static Schema version(String fields) {
