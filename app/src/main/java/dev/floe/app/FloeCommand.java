@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = FloeCommand.Version.class,
     description = "Materializes Kafka topics as Apache Iceberg tables, exactly once.",
-    subcommands = {RunCommand.class, DemoCommand.class, ValidateCommand.class})
+    subcommands = {
+      RunCommand.class,
+      DemoCommand.class,
+      ValidateCommand.class,
+      PlanSchemaCommand.class
+    })
 public final class FloeCommand {
   public static void main(String[] args) {
     int code;

@@ -7,6 +7,7 @@ import dev.floe.embedded.KafkaBroker;
 import dev.floe.testsupport.ConfluentAvroProducer;
 import dev.floe.testsupport.SchemaRegistry;
 import dev.floe.testsupport.SharedServices;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.ByteBuffer;
@@ -32,10 +33,12 @@ import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.GenericRecordBuilder;
 import org.apache.iceberg.PartitionField;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.types.Types;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
@@ -213,6 +216,282 @@ class AvroTopicToIcebergIT {
         .extracting(r -> (Long) r.getField("seq"))
         .allMatch(seq -> seq >= 1000 && seq < 1200);
     assertThat(IcebergTables.exists(config, "raw.other")).as("unmatched topic").isFalse();
+  }
+
+  static final Schema WIDE =
+      new Schema.Parser()
+          .parse(
+              """
+      {"type": "record", "name": "Wide", "namespace": "it.wide", "fields": [
+        {"name": "seq", "type": "long"},
+        {"name": "id", "type": {"type": "fixed", "name": "Id", "size": 16, "logicalType": "uuid"}},
+        {"name": "ts_ns", "type": {"type": "long", "logicalType": "timestamp-nanos"}},
+        {"name": "local_ms", "type": {"type": "long", "logicalType": "local-timestamp-millis"}},
+        {"name": "local_ns", "type": {"type": "long", "logicalType": "local-timestamp-nanos"}},
+        {"name": "span", "type": {"type": "fixed", "name": "Span", "size": 12, "logicalType": "duration"}},
+        {"name": "Name", "type": "string"},
+        {"name": "name", "type": "string", "doc": "the lower-case twin"},
+        {"name": "region", "type": "string", "default": "eu"},
+        {"name": "scores", "type": {"type": "map", "values": ["null", "int"]}},
+        {"name": "payer", "type": ["null", "string", {"type": "record", "name": "Person", "fields": [
+          {"name": "first", "type": "string"}, {"name": "age", "type": ["null", "int"]}]}]}
+      ]}""");
+
+  @Test
+  void logicalTypesDefaultsCollidingNamesAndUnionsOfRecordsLandExactly() throws Exception {
+    String topic = "avro-wide";
+    broker.createTopic(topic, 1);
+    UUID id = UUID.fromString("0f8fad5b-d9cb-469f-a165-70867728950e");
+    Schema person = WIDE.getField("payer").schema().getTypes().get(2);
+    GenericRecord ann = new GenericData.Record(person);
+    ann.put("first", "ann");
+    ann.put("age", 41);
+    Map<String, Integer> scores = new HashMap<>();
+    scores.put("a", 1);
+    scores.put("b", null);
+    try (ConfluentAvroProducer producer =
+        new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
+      // the builder fills in region's default "eu": a default is the producer's business
+      producer
+          .send(topic, wide(1, id, 1_763_720_130_123_456_789L, "Ann", "ann", scores, ann).build())
+          .get();
+      producer
+          .send(
+              topic,
+              wide(2, id, -1L, "Bo", "bo", Map.of(), "bo@example.com").set("region", "us").build())
+          .get();
+      producer.send(topic, wide(3, id, -1_000_001L, "Cy", "cy", Map.of(), null).build()).get();
+    }
+    FloeConfig config =
+        TestConfigs.parse(
+            dir,
+            broker,
+            registry,
+            """
+        tables:
+          - topics: [avro-wide]
+            table: it.wide
+            commit: { interval: 500ms }
+        """);
+
+    assertThat(
+            Pipelines.runUntil(
+                config,
+                Duration.ofSeconds(60),
+                () -> IcebergTables.rowCount(config, "it.wide") == 3))
+        .isNull();
+
+    org.apache.iceberg.Schema columns = IcebergTables.load(config, "it.wide").schema();
+    assertThat(columns.columns())
+        .extracting(org.apache.iceberg.types.Types.NestedField::name)
+        .containsExactly(
+            "seq",
+            "id",
+            "ts_ns",
+            "local_ms",
+            "local_ns",
+            "span",
+            "Name",
+            "name_2",
+            "region",
+            "scores",
+            "payer",
+            "_kafka");
+    assertThat(columns.findField("id").type()).isEqualTo(Types.UUIDType.get());
+    assertThat(columns.findField("ts_ns").type()).isEqualTo(Types.TimestampType.withZone());
+    assertThat(columns.findField("local_ms").type()).isEqualTo(Types.TimestampType.withoutZone());
+    assertThat(columns.findField("local_ns").type()).isEqualTo(Types.TimestampType.withoutZone());
+    assertThat(columns.findField("span").type()).isEqualTo(Types.FixedType.ofLength(12));
+    assertThat(columns.findField("name_2").doc()).isEqualTo("the lower-case twin");
+    assertThat(columns.findField("region").isRequired()).as("a default is not a null").isTrue();
+    assertThat(((Types.MapType) columns.findField("scores").type()).isValueOptional()).isTrue();
+    assertThat(columns.findField("payer").type().asStructType().fields())
+        .extracting(Types.NestedField::name)
+        .containsExactly("string", "person");
+
+    List<Record> rows = IcebergTables.rows(config, "it.wide");
+    rows.sort(java.util.Comparator.comparing(r -> (Long) r.getField("seq")));
+    assertThat(rows).hasSize(3);
+    Record first = rows.get(0);
+    assertThat(first.getField("id")).isEqualTo(id);
+    assertThat(first.getField("ts_ns"))
+        .as("nanoseconds truncated to microseconds")
+        .isEqualTo(OffsetDateTime.parse("2025-11-21T10:15:30.123456Z"));
+    assertThat(first.getField("local_ms"))
+        .isEqualTo(LocalDateTime.parse("2025-11-21T10:15:30.123"));
+    assertThat(first.getField("local_ns"))
+        .isEqualTo(LocalDateTime.parse("2025-11-21T10:15:30.123456"));
+    assertThat((byte[]) first.getField("span")).containsExactly(SPAN);
+    assertThat(first.getField("Name")).isEqualTo("Ann");
+    assertThat(first.getField("name_2")).isEqualTo("ann");
+    assertThat(first.getField("region")).isEqualTo("eu");
+    assertThat(first.getField("scores")).isEqualTo(scores);
+    Record payer = (Record) first.getField("payer");
+    assertThat(payer.getField("string")).isNull();
+    Record payerPerson = (Record) payer.getField("person");
+    assertThat(payerPerson.getField("first")).isEqualTo("ann");
+    assertThat(payerPerson.getField("age")).isEqualTo(41);
+
+    Record second = rows.get(1);
+    assertThat(second.getField("ts_ns"))
+        .as("before 1970, truncated toward the past")
+        .isEqualTo(OffsetDateTime.parse("1969-12-31T23:59:59.999999Z"));
+    assertThat(second.getField("local_ns"))
+        .isEqualTo(LocalDateTime.parse("1969-12-31T23:59:59.999999"));
+    assertThat(second.getField("region")).isEqualTo("us");
+    assertThat(second.getField("scores")).isEqualTo(Map.of());
+    assertThat(((Record) second.getField("payer")).getField("string")).isEqualTo("bo@example.com");
+    assertThat(((Record) second.getField("payer")).getField("person")).isNull();
+
+    Record third = rows.get(2);
+    assertThat(third.getField("ts_ns"))
+        .isEqualTo(OffsetDateTime.parse("1969-12-31T23:59:59.998999Z"));
+    assertThat(third.getField("payer")).isNull();
+  }
+
+  /**
+   * Floe decodes each record with the schema it was written with, so a default never fills a value
+   * in: an older record without a field reads as null when its column is optional (as an Avro
+   * reader sees a field added with {@code default: null}), and stops the pipeline when the column
+   * is required, because the default is not applied.
+   */
+  @Test
+  void aRecordOfAnOlderSchemaLeavesTheColumnsItLacksNull() throws Exception {
+    String topic = "avro-versions";
+    broker.createTopic(topic, 1);
+    Schema v2 =
+        version(
+            """
+            {"name": "region", "type": "string", "default": "eu"},
+            {"name": "memo", "type": ["null", "string"], "default": null}""");
+    Schema v1 = version("{\"name\": \"region\", \"type\": \"string\", \"default\": \"eu\"}");
+    Schema v0 = version("");
+    try (ConfluentAvroProducer producer =
+        new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
+      producer
+          .send(topic, new GenericRecordBuilder(v2).set("seq", 1L).set("memo", "m").build())
+          .get();
+      producer.send(topic, new GenericRecordBuilder(v1).set("seq", 2L).build()).get();
+      producer.send(topic, new GenericRecordBuilder(v0).set("seq", 3L).build()).get();
+    }
+    FloeConfig config =
+        TestConfigs.parse(
+            dir,
+            broker,
+            registry,
+            """
+        tables:
+          - topics: [avro-versions]
+            table: it.versions
+            commit: { interval: 500ms }
+        """);
+
+    assertThat(
+            Pipelines.runUntil(
+                config,
+                Duration.ofSeconds(60),
+                () -> IcebergTables.rowCount(config, "it.versions") == 3))
+        .isNull();
+
+    // defaults are not filled in: Floe decodes with the writer's schema, which lacks the field;
+    // schema evolution made the required column region optional for the oldest record
+    assertThat(IcebergTables.load(config, "it.versions").schema().findField("region").isOptional())
+        .isTrue();
+    List<Record> rows = IcebergTables.rows(config, "it.versions");
+    rows.sort(java.util.Comparator.comparing(r -> (Long) r.getField("seq")));
+    assertThat(rows)
+        .extracting(r -> r.getField("seq"), r -> r.getField("region"), r -> r.getField("memo"))
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1L, "eu", "m"),
+            org.assertj.core.groups.Tuple.tuple(2L, "eu", null),
+            org.assertj.core.groups.Tuple.tuple(3L, null, null));
+  }
+
+  private static Schema version(String fields) {
+    return new Schema.Parser()
+        .parse(
+            """
+            {"type": "record", "name": "Versioned", "namespace": "it.versions", "fields": [
+              {"name": "seq", "type": "long"}%s]}"""
+                .formatted(fields.isEmpty() ? "" : ", " + fields));
+  }
+
+  @Test
+  void schemasThatCannotBecomeRowsStopThePipelineNamingTheReason() throws Exception {
+    Schema node =
+        new Schema.Parser()
+            .parse(
+                """
+                {"type": "record", "name": "Node", "namespace": "it.tree", "fields": [
+                  {"name": "name", "type": "string"},
+                  {"name": "children", "type": {"type": "array", "items": "Node"}}]}""");
+    GenericRecord leaf = new GenericData.Record(node);
+    leaf.put("name", "leaf");
+    leaf.put("children", List.of());
+    AvroKafkaSerializer<Object> serializer = new AvroKafkaSerializer<>();
+    serializer.configure(ConfluentAvroProducer.serializerConfig(registry), false);
+    try {
+      broker.createTopic("avro-tree", 1);
+      RawRecords.send(broker, "avro-tree", List.of(serializer.serialize("avro-tree", leaf)));
+      broker.createTopic("avro-scalar", 1);
+      RawRecords.send(
+          broker, "avro-scalar", List.of(serializer.serialize("avro-scalar", "just a string")));
+    } finally {
+      serializer.close();
+    }
+
+    assertThat(runToFailure("avro-tree"))
+        .hasMessageContaining("topic 'avro-tree' partition 0 offset 0")
+        .hasMessageContaining("record it.tree.Node contains itself");
+    assertThat(runToFailure("avro-scalar"))
+        .hasMessageContaining("topic 'avro-scalar' partition 0 offset 0")
+        .hasMessageContaining("only records become table rows");
+  }
+
+  private Throwable runToFailure(String topic) {
+    FloeConfig config =
+        TestConfigs.parse(
+            dir,
+            broker,
+            registry,
+            """
+        tables:
+          - topics: [%s]
+            table: rejected.%s
+            commit: { interval: 500ms }
+        """
+                .formatted(topic, topic.replace('-', '_')));
+    Throwable failure = Pipelines.runUntil(config, Duration.ofSeconds(60), () -> false);
+    assertThat(IcebergTables.rowCount(config, "rejected." + topic.replace('-', '_'))).isZero();
+    return failure;
+  }
+
+  /** A duration: 1 month, 2 days, 3 ms, each a little-endian unsigned int. */
+  private static final byte[] SPAN = {1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0};
+
+  private static GenericRecordBuilder wide(
+      long seq,
+      UUID id,
+      long nanos,
+      String upper,
+      String lower,
+      Map<String, Integer> scores,
+      Object payer) {
+    ByteBuffer uuid =
+        ByteBuffer.allocate(16)
+            .putLong(id.getMostSignificantBits())
+            .putLong(id.getLeastSignificantBits());
+    return new GenericRecordBuilder(WIDE)
+        .set("seq", seq)
+        .set("id", new GenericData.Fixed(WIDE.getField("id").schema(), uuid.array()))
+        .set("ts_ns", nanos)
+        .set("local_ms", Math.floorDiv(nanos, 1_000_000L))
+        .set("local_ns", nanos)
+        .set("span", new GenericData.Fixed(WIDE.getField("span").schema(), SPAN))
+        .set("Name", upper)
+        .set("name", lower)
+        .set("scores", scores)
+        .set("payer", payer);
   }
 
   static GenericRecord payment(Random random, int i) {

@@ -8,6 +8,7 @@ import dev.floe.embedded.KafkaBroker;
 import dev.floe.testsupport.ConfluentAvroProducer;
 import dev.floe.testsupport.SchemaRegistry;
 import dev.floe.testsupport.SharedServices;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -15,6 +16,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,6 +86,45 @@ class BadRecordStopsPipelineIT {
         .hasMessageContaining("topic 'unknown-id' partition 0 offset 100")
         .hasMessageContaining("schema id 987654 is not registered in " + registry.url());
     assertThat(offsets(config, "raw.unknown_id")).isEqualTo(range(0, 100));
+  }
+
+  @Test
+  void aValueTheTableCannotHoldStopsThePipelineNamingTheFieldPath() throws Exception {
+    Schema trade =
+        new Schema.Parser()
+            .parse(
+                """
+                {"type": "record", "name": "Trade", "namespace": "it.range", "fields": [
+                  {"name": "id", "type": "long"},
+                  {"name": "leg", "type": {"type": "record", "name": "Leg", "fields": [
+                    {"name": "price", "type": {"type": "bytes", "logicalType": "decimal",
+                      "precision": 5, "scale": 2}}]}}]}""");
+    broker.createTopic("too-wide", 1);
+    try (ConfluentAvroProducer producer =
+        new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
+      producer.send("too-wide", trade(trade, 1, "999.99")).get();
+      producer.send("too-wide", trade(trade, 2, "123456.78")).get(); // 8 digits
+    }
+    FloeConfig config = config("too-wide");
+
+    assertThat(runUntilFailure(config))
+        .isInstanceOf(BadRecordException.class)
+        .hasMessageContaining("topic 'too-wide' partition 0 offset 1")
+        .hasMessageContaining("leg.price: 123456.78 has 8 digits, more than decimal(5,2) holds");
+    List<Record> rows = IcebergTables.rows(config, "raw.too_wide");
+    assertThat(rows).hasSize(1);
+    assertThat(((Record) rows.get(0).getField("leg")).getField("price"))
+        .isEqualTo(new BigDecimal("999.99"));
+  }
+
+  /** Bytes of the unscaled value, written as they are: Avro's own conversion would refuse. */
+  private static GenericRecord trade(Schema schema, long id, String price) {
+    GenericRecord leg = new GenericData.Record(schema.getField("leg").schema());
+    leg.put("price", ByteBuffer.wrap(new BigDecimal(price).unscaledValue().toByteArray()));
+    GenericRecord t = new GenericData.Record(schema);
+    t.put("id", id);
+    t.put("leg", leg);
+    return t;
   }
 
   private FloeConfig config(String topic) {

@@ -46,6 +46,21 @@ final class IcebergTables {
         : Long.parseLong(snapshot.summary().getOrDefault("total-records", "0"));
   }
 
+  /** The offsets the table's latest commit records for the config's group. */
+  static dev.floe.core.PartitionOffsets committed(FloeConfig config, String table) {
+    try (dev.floe.sinks.iceberg.IcebergTableSink sink =
+        new dev.floe.sinks.iceberg.IcebergTableSink(config)) {
+      return sink.committedOffsets(
+          new dev.floe.core.sink.TableSpec(
+              dev.floe.core.TableId.parse(table),
+              config.tables().get(0).catalog(),
+              List.of(),
+              1,
+              java.util.Map.of()),
+          config.groupId());
+    }
+  }
+
   static List<Record> rows(FloeConfig config, String table) {
     if (!exists(config, table)) {
       return List.of();

@@ -135,14 +135,22 @@ final class BenchEvents {
   private final SplittableRandom random;
   private long sequence;
 
+  /** User ids drawn from {@code users} values: the keys of an upsert run. */
+  BenchEvents(long seed, int users) {
+    this(seed);
+    this.users = users;
+  }
+
   BenchEvents(long seed) {
     this.random = new SplittableRandom(seed);
     this.sequence = 1_000_000_000L * (seed & 0xff);
   }
 
+  private int users = 2_000_000;
+
   GenericRecord next() {
     GenericRecord e = new GenericData.Record(SCHEMA);
-    long userId = 100_000L + random.nextInt(2_000_000);
+    long userId = 100_000L + random.nextInt(users);
     long tsMs =
         BASE_MS + (sequence * 86_400_000L / 1_000_000L) % 86_400_000L + random.nextInt(1000);
     String type = pick(EVENT_TYPES);

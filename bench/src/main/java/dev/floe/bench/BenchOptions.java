@@ -26,7 +26,9 @@ record BenchOptions(
     boolean keep,
     String label,
     Path results,
-    List<String> formats) {
+    List<String> formats,
+    String mode,
+    long keys) {
 
   static final String USAGE =
       """
@@ -35,7 +37,7 @@ record BenchOptions(
                            [--partition-by 'bucket[8](user_id)'] [--target-file-size 128MB]
                            [--floe-jvm-opts '-XX:...'] [--app-jar app/target/floe-app.jar] [--dir DIR]
                            [--timeout SECONDS] [--keep] [--label TEXT] [--results FILE]
-                           [--formats iceberg|delta|iceberg,delta]""";
+                           [--formats iceberg|delta|iceberg,delta] [--mode append|upsert] [--keys N]""";
 
   static BenchOptions parse(String[] args) {
     long records = 1_000_000;
@@ -55,6 +57,8 @@ record BenchOptions(
     String label = "";
     Path results = null;
     List<String> formats = List.of("iceberg");
+    String mode = "append";
+    long keys = 100_000;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -80,6 +84,8 @@ record BenchOptions(
         case "--label" -> label = value(args, ++i, a);
         case "--results" -> results = Path.of(value(args, ++i, a));
         case "--formats" -> formats = List.of(value(args, ++i, a).split(","));
+        case "--mode" -> mode = value(args, ++i, a);
+        case "--keys" -> keys = Long.parseLong(value(args, ++i, a).replace("_", ""));
         default -> throw new IllegalArgumentException("Unknown option " + a + "\n" + USAGE);
       }
     }
@@ -89,7 +95,13 @@ record BenchOptions(
       throw new IllegalArgumentException(
           "--formats must be iceberg, delta or iceberg,delta, not " + formats + "\n" + USAGE);
     }
-    if (records <= 0 || partitions <= 0 || workers <= 0 || maxRecords <= 0) {
+    if (mode.equals("upsert") && formats.contains("delta")) {
+      throw new IllegalArgumentException("--mode upsert needs --formats iceberg\n" + USAGE);
+    }
+    if (!mode.equals("append") && !mode.equals("upsert")) {
+      throw new IllegalArgumentException("--mode is append or upsert\n" + USAGE);
+    }
+    if (records <= 0 || partitions <= 0 || workers <= 0 || maxRecords <= 0 || keys <= 0) {
       throw new IllegalArgumentException(
           "--records, --partitions, --workers and --commit-max-records must be positive");
     }
@@ -110,7 +122,13 @@ record BenchOptions(
         keep,
         label,
         results == null ? null : results.toAbsolutePath(),
-        formats);
+        formats,
+        mode,
+        keys);
+  }
+
+  boolean upsert() {
+    return mode.equals("upsert");
   }
 
   private static String value(String[] args, int i, String option) {

@@ -40,6 +40,11 @@ final class BenchProducer {
   }
 
   Produced produce(String topic, int schemaId, long count) throws IOException {
+    return produce(topic, schemaId, count, new BenchEvents(42));
+  }
+
+  /** Produces {@code count} events of {@code events} (which decides how many distinct keys). */
+  Produced produce(String topic, int schemaId, long count, BenchEvents events) throws IOException {
     Map<String, Object> props =
         Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -56,7 +61,6 @@ final class BenchProducer {
             128L << 20,
             ProducerConfig.COMPRESSION_TYPE_CONFIG,
             compression);
-    BenchEvents events = new BenchEvents(42);
     GenericDatumWriter<GenericRecord> writer = new GenericDatumWriter<>(BenchEvents.SCHEMA);
     ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
     BinaryEncoder encoder = null;

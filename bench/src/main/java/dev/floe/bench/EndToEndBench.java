@@ -73,7 +73,11 @@ public final class EndToEndBench {
             o.records(), TOPIC, o.partitions(), o.compression());
         BenchProducer.Produced produced =
             new BenchProducer(broker.bootstrapServers(), o.compression())
-                .produce(TOPIC, schemaId, o.records());
+                .produce(
+                    TOPIC,
+                    schemaId,
+                    o.records(),
+                    o.upsert() ? new BenchEvents(42, (int) o.keys()) : new BenchEvents(42));
         say(
             "Produced %,d records in %.1f s (%,.0f/s): average Avro payload %.1f bytes, framed %.1f bytes, %.1f MB in all",
             produced.records(),
@@ -86,6 +90,9 @@ public final class EndToEndBench {
         result = measure(dir, config, produced);
       }
       report(result);
+      if (o.upsert() && result.complete()) {
+        reportReads(dir);
+      }
       if (!o.keep()) { // the data is large; the config and Floe's log stay for a look afterwards
         deleteRecursively(dir.resolve("kafka"));
         deleteRecursively(dir.resolve("warehouse"));
@@ -119,7 +126,7 @@ public final class EndToEndBench {
           // changes.
           if (commit != null || now - lastPoll >= CATALOG_POLL_MS * 1_000_000L) {
             lastPoll = now;
-            rows = totalRecords(o, config, catalog);
+            rows = consumed(o, config, catalog);
             if (rows >= o.records()) {
               doneNanos = commit != null ? commit.nanos() : now;
             }
@@ -176,7 +183,7 @@ public final class EndToEndBench {
           workers: %d
           tables:
             - topics: [%s]
-              table: %s%s
+              table: %s%s%s
               formats: [%s]
               commit: { interval: %s, max-records: %d }
               target-file-size: %s
@@ -188,11 +195,53 @@ public final class EndToEndBench {
                   TOPIC,
                   TABLE,
                   partitionBy,
+                  o.upsert()
+                      ? "\n    mode: upsert\n    key: { format: string, columns: [user_id] }"
+                      : "",
                   String.join(", ", o.formats()),
                   o.commitInterval(),
                   o.commitMaxRecords(),
                   o.targetFileSize()));
       return file;
+    }
+
+    /** Scans of the upsert table and of an append-only copy of its final rows. */
+    private void reportReads(Path dir) throws IOException {
+      FloeConfig config =
+          new ConfigParser(key -> true, System::getenv).parse(dir.resolve("floe.yaml"));
+      Catalog catalog = IcebergCatalogs.load(config, "local");
+      ReadAmplification.Result reads = ReadAmplification.measure(catalog, TABLE);
+      TableFacts facts = tableFacts(catalog);
+      String text =
+          String.format(
+              "upsert reads:        %,d live rows of %,d keys; %d data + %d delete files"
+                  + " (%,d equality, %,d position deletes)%n"
+                  + "full scan:           %.2f s upsert table vs %.2f s append-only table of the"
+                  + " same rows: read amplification %.1fx",
+              reads.upsert().rows(),
+              o.keys(),
+              facts.dataFiles(),
+              facts.deleteFiles(),
+              facts.equalityDeletes(),
+              facts.positionDeletes(),
+              reads.upsert().seconds(),
+              reads.append().seconds(),
+              reads.ratio());
+      System.out.println(text);
+      if (o.results() != null) {
+        Files.writeString(
+            o.results(),
+            text + System.lineSeparator(),
+            StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
+      }
+      if (catalog instanceof AutoCloseable closeable) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          throw new IOException(e);
+        }
+      }
     }
 
     private void report(Result r) throws IOException {
@@ -209,21 +258,32 @@ public final class EndToEndBench {
     }
   }
 
-  record TableFacts(long totalRecords, long dataFiles, long fileBytes, int snapshots) {}
+  record TableFacts(
+      long totalRecords,
+      long dataFiles,
+      long fileBytes,
+      int snapshots,
+      long consumed,
+      long deleteFiles,
+      long equalityDeletes,
+      long positionDeletes) {}
 
-  /** Rows in the table of every format of the run: the smallest count, since all must be done. */
-  private static long totalRecords(BenchOptions o, FloeConfig config, Catalog catalog) {
+  /** Records every table of the run covers: the smallest count, since all must be done. */
+  private static long consumed(BenchOptions o, FloeConfig config, Catalog catalog) {
     long rows = Long.MAX_VALUE;
     if (o.formats().contains("iceberg")) {
-      rows = Math.min(rows, totalRecords(catalog));
+      rows = Math.min(rows, consumed(catalog));
     }
     if (o.formats().contains("delta")) {
-      rows = Math.min(rows, deltaFacts(config).totalRecords());
+      rows = Math.min(rows, deltaFacts(config).consumed());
     }
     return rows;
   }
 
-  /** The Delta table's facts from its log: files and rows from the add actions' statistics. */
+  /**
+   * The Delta table's facts from its log: files, and rows from the add actions' statistics (append
+   * only, so rows are the records consumed).
+   */
   private static TableFacts deltaFacts(FloeConfig config) {
     io.delta.standalone.Snapshot s =
         io.delta.standalone.DeltaLog.forTable(
@@ -233,7 +293,7 @@ public final class EndToEndBench {
                     .toString())
             .update();
     if (s.getVersion() < 0) {
-      return new TableFacts(0, 0, 0, 0);
+      return new TableFacts(0, 0, 0, 0, 0, 0, 0, 0);
     }
     long rows = 0;
     long bytes = 0;
@@ -244,15 +304,32 @@ public final class EndToEndBench {
           java.util.regex.Pattern.compile("\"numRecords\":(\\d+)").matcher(f.getStats());
       rows += m.find() ? Long.parseLong(m.group(1)) : 0;
     }
-    return new TableFacts(rows, files.size(), bytes, (int) s.getVersion() + 1);
+    return new TableFacts(rows, files.size(), bytes, (int) s.getVersion() + 1, rows, 0, 0, 0);
   }
 
-  private static long totalRecords(Catalog catalog) {
+  /**
+   * Records the table's latest commit covers: the sum of the next offsets it records for the bench
+   * group (the topic starts at offset 0). For upserts this differs from the rows in the table.
+   */
+  private static long consumed(Catalog catalog) {
     try {
       Snapshot s = catalog.loadTable(TABLE).currentSnapshot();
-      return s == null ? 0 : Long.parseLong(s.summary().getOrDefault("total-records", "0"));
+      String json = s == null ? null : s.summary().get("floe.offsets.floe-bench");
+      if (json == null) {
+        return 0;
+      }
+      long sum = 0;
+      var partitions = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+      for (var topic : partitions) {
+        for (var next : topic) {
+          sum += next.asLong();
+        }
+      }
+      return sum;
     } catch (NoSuchTableException e) {
       return 0;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
@@ -261,7 +338,7 @@ public final class EndToEndBench {
       Table table = catalog.loadTable(TABLE);
       Snapshot s = table.currentSnapshot();
       if (s == null) {
-        return new TableFacts(0, 0, 0, 0);
+        return new TableFacts(0, 0, 0, 0, 0, 0, 0, 0);
       }
       Map<String, String> sum = s.summary();
       int snapshots = 0;
@@ -272,9 +349,13 @@ public final class EndToEndBench {
           Long.parseLong(sum.getOrDefault("total-records", "0")),
           Long.parseLong(sum.getOrDefault("total-data-files", "0")),
           Long.parseLong(sum.getOrDefault("total-files-size", "0")),
-          snapshots);
+          snapshots,
+          consumed(catalog),
+          Long.parseLong(sum.getOrDefault("total-delete-files", "0")),
+          Long.parseLong(sum.getOrDefault("total-equality-deletes", "0")),
+          Long.parseLong(sum.getOrDefault("total-position-deletes", "0")));
     } catch (NoSuchTableException e) {
-      return new TableFacts(0, 0, 0, 0);
+      return new TableFacts(0, 0, 0, 0, 0, 0, 0, 0);
     }
   }
 
@@ -294,7 +375,7 @@ public final class EndToEndBench {
       String command) {
 
     boolean complete() {
-      return doneNanos > 0 && table.totalRecords() == o.records();
+      return doneNanos > 0 && table.consumed() == o.records();
     }
 
     double seconds() {

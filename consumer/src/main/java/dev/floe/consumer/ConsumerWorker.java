@@ -1,5 +1,7 @@
 package dev.floe.consumer;
 
+import dev.floe.consumer.decode.Change;
+import dev.floe.consumer.decode.DecodedKey;
 import dev.floe.consumer.decode.DecodedRecord;
 import dev.floe.consumer.decode.RecordDecoder;
 import dev.floe.consumer.route.Router;
@@ -51,6 +53,8 @@ final class ConsumerWorker implements Runnable {
   private final PipelineStats stats;
   private final Map<String, OpenBatch> open = new LinkedHashMap<>();
   private final OffsetLedger ledger = new OffsetLedger();
+  private final DeadLetters deadLetters;
+  private final DeadLetterIndex deadLetterIndex;
   private volatile boolean stopping;
 
   ConsumerWorker(
@@ -60,7 +64,9 @@ final class ConsumerWorker implements Runnable {
       RecordDecoder decoder,
       Map<String, TableSink> sinks,
       String resetPolicy,
-      PipelineStats stats) {
+      PipelineStats stats,
+      DeadLetters deadLetters,
+      DeadLetterIndex deadLetterIndex) {
     this.consumer = consumer;
     this.group = group;
     this.router = router;
@@ -69,6 +75,8 @@ final class ConsumerWorker implements Runnable {
     this.positioner =
         new PartitionPositioner(consumer, group, router, this::sink, resetPolicy, ledger);
     this.stats = stats;
+    this.deadLetters = deadLetters;
+    this.deadLetterIndex = deadLetterIndex;
   }
 
   /** Asks the worker to commit what it has and leave the group. Safe from any thread. */
@@ -108,6 +116,7 @@ final class ConsumerWorker implements Runnable {
         }
       } finally {
         consumer.close();
+        deadLetters.close();
       }
     }
   }
@@ -136,6 +145,8 @@ final class ConsumerWorker implements Runnable {
   private boolean process(
       ConsumerRecord<byte[], byte[]> r, SourcePartition p, List<TableRoute> routes) {
     DecodedRecord decoded = null;
+    Change change = null;
+    BadRecordException undecodable = null;
     TableMapping decodedFor = null; // the mappings of a record usually decode it alike: decode once
     for (TableRoute route : routes) {
       OffsetLedger.Entry entry = ledger.get(route.key(), p);
@@ -146,17 +157,53 @@ final class ConsumerWorker implements Runnable {
       if (r.offset() < entry.start()) {
         continue; // already in this table
       }
-      if (decodedFor == null || !decodesAlike(decodedFor, route.mapping())) {
-        decoded = decoder.decodeFor(r, route.mapping());
-        decodedFor = route.mapping();
-      }
       OpenBatch batch = open.get(route.key());
       if (batch == null) {
         batch = new OpenBatch(route, sink(route).newBatch(route.spec()));
         open.put(route.key(), batch);
       }
-      if (decoded != null) { // a tombstone appends nothing, but its offset is covered
-        write(batch, decoded, r);
+      TableMapping mapping = route.mapping();
+      if (!deadLetterIndex.isEmpty()
+          && mapping.onError() == TableMapping.OnError.DEAD_LETTER
+          && deadLetterIndex.contains(
+              mapping.deadLetterTopicFor(r.topic()), r.topic(), r.partition(), r.offset())) {
+        // dead-lettered by a run that crashed before committing past it: never both places
+        batch.cover(p, entry.committed(), r.offset());
+        continue;
+      }
+      try {
+        if (decodedFor == null || !decodesAlike(decodedFor, mapping)) {
+          change = null;
+          decoded = null;
+          undecodable = null;
+          decodedFor = mapping;
+          try {
+            if (mapping.mode() == TableMapping.Mode.CDC) {
+              change = decoder.decodeChange(r, mapping);
+            } else {
+              decoded = decoder.decodeFor(r, mapping);
+            }
+          } catch (BadRecordException e) {
+            undecodable = e;
+          }
+        }
+        if (undecodable != null) {
+          throw undecodable;
+        }
+        if (change != null) {
+          if (change.row() != null) {
+            write(batch, change.row(), r);
+          } else {
+            delete(batch, change.delete(), r);
+          }
+        } else if (decoded != null) {
+          write(batch, decoded, r);
+        } else if (mapping.mode() == TableMapping.Mode.UPSERT) { // a tombstone deletes its key
+          delete(batch, decoder.deleteKey(r, mapping), r);
+        } // otherwise a tombstone adds nothing (CDC: its delete event came before it), but its
+        // offset is covered
+      } catch (BadRecordException e) {
+        badRecord(route, batch, r, e);
       }
       batch.cover(p, entry.committed(), r.offset());
       if (batch.full() && !commit(batch)) {
@@ -167,13 +214,57 @@ final class ConsumerWorker implements Runnable {
   }
 
   /**
-   * Whether two mappings turn a record into the same row (same value format, same metadata column).
+   * Applies the mapping's {@code on-error} to a record that cannot land in a table: rethrows for
+   * {@code stop}; logs it for {@code skip}; writes it to the dead-letter topic (once, also across
+   * restarts) for {@code dead-letter}. Either way the caller then counts its offset as done.
+   */
+  private void badRecord(
+      TableRoute route, OpenBatch batch, ConsumerRecord<byte[], byte[]> r, BadRecordException e) {
+    TableMapping.OnError policy = route.mapping().onError();
+    if (policy == TableMapping.OnError.STOP) {
+      throw e;
+    }
+    if (!batch.batch().usable()) {
+      throw Errors.badRecord(
+          e.position(),
+          e.stage(),
+          "it failed half-way through writing to table "
+              + route.spec().id()
+              + ", so on-error: "
+              + policy.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+              + " cannot go on past it ("
+              + e.problem()
+              + ")",
+          e.fix(),
+          e);
+    }
+    if (policy == TableMapping.OnError.SKIP) {
+      stats.skipped();
+      LOG.warn("Skipped (on-error: skip) for table {}: {}", route.spec().id(), e.getMessage());
+      return;
+    }
+    String topic = route.mapping().deadLetterTopicFor(r.topic());
+    if (deadLetterIndex.contains(topic, r.topic(), r.partition(), r.offset())) {
+      return; // written by this or an earlier run that did not commit past the record
+    }
+    deadLetters.send(r, e, topic, route.spec().id().toString());
+    deadLetterIndex.add(topic, r.topic(), r.partition(), r.offset());
+    stats.deadLettered();
+    LOG.warn("Dead-lettered to {} for table {}: {}", topic, route.spec().id(), e.getMessage());
+  }
+
+  /**
+   * Whether two mappings turn a record into the same row (same value format, metadata column and
+   * key settings).
    */
   private static boolean decodesAlike(TableMapping a, TableMapping b) {
     return a == b
         || a.valueFormat() == TableMapping.ValueFormat.CONFLUENT
             && b.valueFormat() == TableMapping.ValueFormat.CONFLUENT
-            && Objects.equals(a.kafkaMetadataColumn(), b.kafkaMetadataColumn());
+            && Objects.equals(a.kafkaMetadataColumn(), b.kafkaMetadataColumn())
+            && a.key().equals(b.key())
+            && a.mode() == b.mode()
+            && a.cdcKeepOp() == b.cdcKeepOp();
   }
 
   private void write(OpenBatch batch, DecodedRecord decoded, ConsumerRecord<byte[], byte[]> r) {
@@ -182,12 +273,27 @@ final class ConsumerWorker implements Runnable {
     } catch (FloeException e) {
       throw Errors.badRecord(
           new SourcePosition(r.topic(), r.partition(), r.offset()),
-          BadRecordException.Stage.WRITE,
+          e instanceof dev.floe.core.SchemaChangeException
+              ? BadRecordException.Stage.EVOLVE
+              : BadRecordException.Stage.WRITE,
           "cannot write it to table "
               + batch.route().spec().id()
               + " (schema id "
               + decoded.schemaId()
               + ")",
+          e.fix(),
+          e);
+    }
+  }
+
+  private void delete(OpenBatch batch, DecodedKey key, ConsumerRecord<byte[], byte[]> r) {
+    try {
+      batch.delete(key.schema(), key.row());
+    } catch (FloeException e) {
+      throw Errors.badRecord(
+          new SourcePosition(r.topic(), r.partition(), r.offset()),
+          BadRecordException.Stage.WRITE,
+          "cannot delete its key from table " + batch.route().spec().id(),
           e.fix(),
           e);
     }
@@ -226,6 +332,7 @@ final class ConsumerWorker implements Runnable {
     }
     PartitionOffsets next = batch.next();
     LOG.debug("Committing {} rows to {} with offsets {}", batch.batch().records(), key, next);
+    deadLetters.flush(); // a table never moves past a record whose letter is not written
     try {
       CommitResult result = batch.batch().commit(group, batch.expected(), next);
       next.asMap().forEach((p, o) -> ledger.committed(key, p, o));
@@ -312,6 +419,7 @@ final class ConsumerWorker implements Runnable {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       positioner.position(partitions);
+      deadLetterIndex.load(partitions);
     }
   }
 }

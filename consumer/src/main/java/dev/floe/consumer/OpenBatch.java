@@ -42,6 +42,10 @@ final class OpenBatch {
     next.put(p, offset + 1);
   }
 
+  void delete(Type.Struct keySchema, Row key) {
+    batch.delete(keySchema, key);
+  }
+
   void write(Type.Struct schema, Row row) {
     batch.write(schema, row);
   }

@@ -57,7 +57,16 @@ public final class Pipeline implements AutoCloseable {
       KafkaConsumer<byte[], byte[]> consumer =
           new KafkaConsumer<>(KafkaSettings.consumerProperties(config.kafka(), clientId, i));
       ConsumerWorker worker =
-          new ConsumerWorker(consumer, config.groupId(), router, decoder, sinks, reset, stats);
+          new ConsumerWorker(
+              consumer,
+              config.groupId(),
+              router,
+              decoder,
+              sinks,
+              reset,
+              stats,
+              new DeadLetters(config.kafka(), clientId),
+              new DeadLetterIndex(config.kafka(), router));
       Thread thread = new Thread(() -> runWorker(worker), "floe-worker-" + i);
       workers.add(worker);
       threads.add(thread);

@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Counters for progress reporting; cheap enough to update on the hot path. */
 public final class PipelineStats {
   private final AtomicLong recordsRead = new AtomicLong();
+  private final AtomicLong skipped = new AtomicLong();
+  private final AtomicLong deadLettered = new AtomicLong();
   private final AtomicLong commits = new AtomicLong();
   private final Map<String, AtomicLong> rowsCommitted = new ConcurrentHashMap<>();
 
@@ -20,6 +22,24 @@ public final class PipelineStats {
     rowsCommitted
         .computeIfAbsent(result.table().toString(), k -> new AtomicLong())
         .addAndGet(result.records());
+  }
+
+  void skipped() {
+    skipped.incrementAndGet();
+  }
+
+  void deadLettered() {
+    deadLettered.incrementAndGet();
+  }
+
+  /** Bad records skipped under {@code on-error: skip}. */
+  public long recordsSkipped() {
+    return skipped.get();
+  }
+
+  /** Bad records written to dead-letter topics. */
+  public long recordsDeadLettered() {
+    return deadLettered.get();
   }
 
   public long recordsRead() {

@@ -31,6 +31,10 @@ public final class Errors {
             + ": another writer committed it (this writer lost the partition in a rebalance)");
   }
 
+  public static SchemaChangeException schemaChange(String problem, String fix) {
+    return new SchemaChangeException(problem, fix);
+  }
+
   public static FloeException of(String problem, String fix, Throwable cause) {
     return new FloeException(problem, fix, cause);
   }

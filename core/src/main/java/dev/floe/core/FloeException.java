@@ -27,8 +27,11 @@ public class FloeException extends RuntimeException {
 
   private static String compose(String problem, String fix, Throwable cause) {
     StringBuilder sb = new StringBuilder(problem);
-    if (cause != null && cause.getMessage() != null && !problem.contains(cause.getMessage())) {
-      sb.append(": ").append(cause.getMessage());
+    // a wrapped Floe error contributes its problem only: its fix is usually the one passed here
+    String because =
+        cause instanceof FloeException f ? f.problem() : cause == null ? null : cause.getMessage();
+    if (because != null && !problem.contains(because)) {
+      sb.append(": ").append(because);
     }
     if (fix != null) {
       sb.append(". Fix: ").append(fix);

@@ -127,6 +127,7 @@ public final class KafkaBroker implements AutoCloseable {
   public void createTopic(String name, int partitions) {
     try (Admin admin = admin()) {
       admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+      awaitLeaders(admin, name);
     } catch (ExecutionException e) {
       throw new IllegalStateException(
           "Could not create topic '"
@@ -142,6 +143,27 @@ public final class KafkaBroker implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while creating topic '" + name + "'", e);
     }
+  }
+
+  /**
+   * Waits until the broker's metadata shows a leader for every partition: a producer that sends
+   * before that gets NOT_LEADER_OR_FOLLOWER on its first batch, and an idempotent producer with
+   * later batches in flight can then retry out of sequence until its delivery timeout.
+   */
+  private static void awaitLeaders(Admin admin, String name)
+      throws ExecutionException, InterruptedException {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      var description = admin.describeTopics(List.of(name)).allTopicNames().get().get(name);
+      if (description != null
+          && description.partitions().stream()
+              .allMatch(p -> p.leader() != null && p.leader().id() >= 0)) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new IllegalStateException(
+        "Topic '" + name + "' has partitions without a leader after 30 s");
   }
 
   /** An Admin client bound to this broker; the caller closes it. */

@@ -123,6 +123,37 @@ public final class SchemaRegistry implements AutoCloseable {
   }
 
   /**
+   * Registers a schema that refers to version 1 of another subject under {@code referenceName} (a
+   * Protobuf import path, a JSON Schema {@code $ref}), as a Confluent producer does, and returns
+   * its id.
+   */
+  public int register(
+      String subject,
+      String schemaType,
+      String schemaText,
+      String referenceName,
+      String referencedSubject) {
+    String body =
+        toJson(
+            Map.of(
+                "schema",
+                schemaText,
+                "schemaType",
+                schemaType,
+                "references",
+                List.of(
+                    Map.of("name", referenceName, "subject", referencedSubject, "version", 1))));
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url() + "/subjects/" + encode(subject) + "/versions"))
+            .header("Content-Type", CONTENT_TYPE)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    return json(request, "register a " + schemaType + " schema under subject '" + subject + "'")
+        .path("id")
+        .asInt();
+  }
+
+  /**
    * The schema text the Confluent API returns for an id, i.e. what a Confluent deserializer would
    * use.
    */

@@ -54,6 +54,11 @@ final class AvroMapping {
     return new AvroMapping().mapRecord(schema, extraSlots, true);
   }
 
+  /** Maps any schema, for keys, which may be a scalar such as {@code "string"}. */
+  static Mapped scalar(Schema schema) {
+    return new AvroMapping().map(schema);
+  }
+
   private Mapped map(Schema s) {
     LogicalType logical = s.getLogicalType();
     if (logical != null) {
@@ -119,7 +124,11 @@ final class AvroMapping {
         return new Mapped(
             new Type.Decimal(d.getPrecision(), scale),
             false,
-            in -> new BigDecimal(new BigInteger((byte[]) bytes.read(in)), scale));
+            in ->
+                ValueRanges.decimal(
+                    new BigDecimal(new BigInteger((byte[]) bytes.read(in)), scale),
+                    d.getPrecision(),
+                    scale));
       }
       case "uuid" -> {
         if (base == Schema.Type.STRING) {
@@ -146,7 +155,7 @@ final class AvroMapping {
         return new Mapped(Type.Primitive.TIME, false, Decoder::readLong);
       }
       case "timestamp-millis", "local-timestamp-millis" -> {
-        return new Mapped(timestamp(name), false, in -> Math.multiplyExact(in.readLong(), 1000L));
+        return new Mapped(timestamp(name), false, in -> ValueRanges.millisToMicros(in.readLong()));
       }
       case "timestamp-micros", "local-timestamp-micros" -> {
         return new Mapped(timestamp(name), false, Decoder::readLong);
@@ -184,7 +193,8 @@ final class AvroMapping {
         throw new IllegalArgumentException(
             "field '" + f.name() + "' of " + s.getFullName() + ": " + e.getMessage(), e);
       }
-      fields.add(new Field(f.name(), m.type(), m.optional(), f.doc(), 0));
+      // aliases are the field's earlier names: they keep its column when the field is renamed
+      fields.add(new Field(f.name(), m.type(), m.optional(), f.doc(), 0, List.copyOf(f.aliases())));
       readers[i] = m.reader();
     }
     inProgress.remove(s);

@@ -20,15 +20,40 @@ final class JsonSchemaFormat implements PayloadFormat {
   }
 
   @Override
+  public KeyReader compileKey(RegisteredSchema registered, SchemaRegistryClient registry) {
+    PayloadDecoder values = compile(registered, registry, null);
+    Type.Struct type = ((Decoder) values).type;
+    return new KeyReader() {
+      @Override
+      public Key decode(byte[] bytes, int offset) throws java.io.IOException {
+        return new Key(type, dev.floe.core.row.Row.wrap(values.decode(bytes, offset).values()));
+      }
+
+      @Override
+      public Type type() {
+        return type;
+      }
+    };
+  }
+
+  @Override
   public PayloadDecoder compile(
       RegisteredSchema registered, SchemaRegistryClient registry, String metadataColumn) {
     JsonSchemaDocuments documents = new JsonSchemaDocuments(registry);
     JsonSchemaMapping.Mapped m =
         JsonSchemaMapping.root(
             documents, documents.root(registered), metadataColumn == null ? 0 : 1);
-    Type.Struct type = KafkaMetadata.append((Type.Struct) m.type(), metadataColumn);
-    JsonSchemaReader reader = m.reader();
-    return (value, offset) -> {
+    return new Decoder(KafkaMetadata.append((Type.Struct) m.type(), metadataColumn), m.reader());
+  }
+
+  private record Decoder(Type.Struct type, JsonSchemaReader reader) implements PayloadDecoder {
+    @Override
+    public Type.Struct rowType() {
+      return type;
+    }
+
+    @Override
+    public Decoded decode(byte[] value, int offset) throws java.io.IOException {
       try (JsonParser p = JSON.createParser(value, offset, value.length - offset)) {
         if (p.nextToken() == null) {
           throw new JsonSchemaValueException("the payload holds no JSON value");
@@ -45,6 +70,6 @@ final class JsonSchemaFormat implements PayloadFormat {
       } catch (JsonProcessingException e) {
         throw JsonSchemaValueException.malformed(e);
       }
-    };
+    }
   }
 }

@@ -249,7 +249,11 @@ final class JsonSchemaScalars {
     }
   }
 
-  private static long micros(long epochSecond, int nano) {
-    return Math.addExact(Math.multiplyExact(epochSecond, 1_000_000L), nano / 1000);
+  private static long micros(long epochSecond, int nano) throws JsonSchemaValueException {
+    try {
+      return ValueRanges.micros(epochSecond, nano);
+    } catch (ValueRanges.OutOfRangeException e) {
+      throw new JsonSchemaValueException(e.getMessage());
+    }
   }
 }

@@ -56,13 +56,50 @@ final class KafkaMetadata {
     return new Type.Struct(fields);
   }
 
+  private static final Field FIELD =
+      new Field(
+          "_kafka",
+          TYPE,
+          false,
+          "Kafka topic, partition, offset, timestamp, key and headers of the record",
+          0);
+
   static Field field(String column) {
-    return new Field(
-        column,
-        TYPE,
-        false,
-        "Kafka topic, partition, offset, timestamp, key and headers of the record",
-        0);
+    return field(column, TYPE);
+  }
+
+  /**
+   * The metadata type with a decoded key of {@code keyType}; without the key field when {@code
+   * keyType} is null (a null key whose schema is unknown).
+   */
+  static Type.Struct typeWithKey(Type keyType) {
+    List<Field> fields = new ArrayList<>(TYPE.fields());
+    int key = TYPE.indexOf("key");
+    if (keyType == null) {
+      fields.remove(key);
+    } else {
+      fields.set(key, Field.optional("key", keyType));
+    }
+    return new Type.Struct(fields);
+  }
+
+  static Field field(String column, Type.Struct type) {
+    return new Field(column, type, false, FIELD.doc(), 0);
+  }
+
+  /**
+   * The metadata of a record whose key was decoded; {@code withKey} as for {@link #typeWithKey}.
+   */
+  static Row row(ConsumerRecord<byte[], byte[]> r, boolean withKey, Object key) {
+    return withKey
+        ? Row.wrap(r.topic(), r.partition(), r.offset(), timestamp(r), key, headers(r))
+        : Row.wrap(r.topic(), r.partition(), r.offset(), timestamp(r), headers(r));
+  }
+
+  private static Long timestamp(ConsumerRecord<byte[], byte[]> r) {
+    return r.timestampType() == TimestampType.NO_TIMESTAMP_TYPE || r.timestamp() < 0
+        ? null
+        : r.timestamp() * 1000L;
   }
 
   static Row row(ConsumerRecord<byte[], byte[]> r) {

@@ -16,5 +16,11 @@ interface PayloadDecoder {
    */
   Decoded decode(byte[] value, int offset) throws IOException;
 
+  /**
+   * The row type of the schema's main message (Protobuf: the first message of the file), for
+   * previews such as {@code floe plan-schema}.
+   */
+  Type.Struct rowType();
+
   record Decoded(Type.Struct type, Object[] values) {}
 }

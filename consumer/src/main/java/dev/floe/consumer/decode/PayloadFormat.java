@@ -22,4 +22,18 @@ interface PayloadFormat {
    */
   PayloadDecoder compile(
       RegisteredSchema schema, SchemaRegistryClient registry, String metadataColumn);
+
+  /**
+   * Compiles a key schema. Unlike values, keys may be scalars (an Avro {@code "string"} key); a
+   * format whose top level is always a message or object decodes keys as it decodes values.
+   *
+   * @throws IllegalArgumentException as {@link #compile}
+   */
+  default KeyReader compileKey(RegisteredSchema schema, SchemaRegistryClient registry) {
+    PayloadDecoder values = compile(schema, registry, null);
+    return (bytes, offset) -> {
+      PayloadDecoder.Decoded d = values.decode(bytes, offset);
+      return new KeyReader.Key(d.type(), dev.floe.core.row.Row.wrap(d.values()));
+    };
+  }
 }

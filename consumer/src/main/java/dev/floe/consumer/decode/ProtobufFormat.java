@@ -80,6 +80,11 @@ final class ProtobufFormat implements PayloadFormat {
       return new Decoded(compiled.type(), values);
     }
 
+    @Override
+    public Type.Struct rowType() {
+      return first().type();
+    }
+
     /** The message an Apicurio {@code Ref} prefix names, or null when there is no such prefix. */
     private Compiled apicurioRef(byte[] value, int offset) throws IOException {
       // Ref is {string name = 1;}: one length byte (names under 126 bytes), tag 0x0A, name length.
@@ -113,9 +118,13 @@ final class ProtobufFormat implements PayloadFormat {
 
     private Compiled compile(int[] path) {
       int extraSlots = metadataColumn == null ? 0 : 1;
-      ProtobufMessageReader reader =
-          ProtobufMapping.message(
-              linked.schema(), ProtobufSchemas.message(linked, path), extraSlots);
+      var message = ProtobufSchemas.message(linked, path);
+      ProtobufMessageReader reader;
+      try {
+        reader = ProtobufMapping.message(linked.schema(), message, extraSlots);
+      } catch (IllegalArgumentException e) { // compiled on first use, but a schema problem
+        throw new UnmappableSchemaException(e.getMessage(), e);
+      }
       return new Compiled(KafkaMetadata.append(reader.type(), metadataColumn), reader);
     }
   }

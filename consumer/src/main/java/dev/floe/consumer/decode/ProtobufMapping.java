@@ -285,16 +285,35 @@ final class ProtobufMapping {
       return text; // an enum symbol
     }
     return switch (t.toString()) {
-      case "int32", "sint32", "sfixed32" -> Long.decode(text).intValue();
-      case "int64", "sint64", "sfixed64" -> new BigInteger(text).longValue();
-      case "uint32", "fixed32" -> Long.decode(text);
-      case "uint64", "fixed64" -> new BigDecimal(text);
+      case "int32", "sint32", "sfixed32" -> integerLiteral(text).intValue();
+      case "int64", "sint64", "sfixed64" -> integerLiteral(text).longValue();
+      case "uint32", "fixed32" -> integerLiteral(text).longValue();
+      case "uint64", "fixed64" -> new BigDecimal(integerLiteral(text));
       case "bool" -> Boolean.parseBoolean(text);
       case "float" -> (float) parseDouble(text);
       case "double" -> parseDouble(text);
       case "bytes" -> ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1));
       default -> text;
     };
+  }
+
+  /**
+   * A .proto integer literal as protoc reads it: decimal, {@code 0x} hex or {@code 0} octal, with a
+   * sign. Wire hands the literal over as written, and a 64-bit hex default does not fit {@link
+   * Long#decode}.
+   */
+  static BigInteger integerLiteral(String text) {
+    boolean negative = text.startsWith("-");
+    String digits = negative || text.startsWith("+") ? text.substring(1) : text;
+    BigInteger value;
+    if (digits.startsWith("0x") || digits.startsWith("0X")) {
+      value = new BigInteger(digits.substring(2), 16);
+    } else if (digits.length() > 1 && digits.startsWith("0")) {
+      value = new BigInteger(digits.substring(1), 8);
+    } else {
+      value = new BigInteger(digits);
+    }
+    return negative ? value.negate() : value;
   }
 
   private static double parseDouble(String text) {

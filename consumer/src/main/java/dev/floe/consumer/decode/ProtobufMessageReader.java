@@ -71,12 +71,35 @@ final class ProtobufMessageReader {
     while ((tag = in.readTag()) != 0) {
       int number = WireFormat.getTagFieldNumber(tag);
       Slot slot = number < dense.length ? dense[number] : sparse.get(number);
-      if (slot == null || !slot.read(in, WireFormat.getTagWireType(tag), values)) {
+      boolean read;
+      try {
+        read = slot != null && slot.read(in, WireFormat.getTagWireType(tag), values);
+      } catch (IOException | RuntimeException e) {
+        throw FieldPathException.at(nameOf(number), e); // the path is built only when reading fails
+      }
+      if (!read) {
         in.skipField(tag);
       }
     }
     finish(values);
     return values;
+  }
+
+  /** The column a field number lands in: a field, or a oneof's member ({@code choice.card}). */
+  private String nameOf(int number) {
+    for (int i = 0; i < type.fields().size(); i++) {
+      Field f = type.fields().get(i);
+      if (oneOf[i] && f.type() instanceof Type.Struct members) {
+        for (Field m : members.fields()) {
+          if (m.sourceId() == number) {
+            return f.name() + "." + m.name();
+          }
+        }
+      } else if (f.sourceId() == number) {
+        return f.name();
+      }
+    }
+    return "field " + number;
   }
 
   /** A length-delimited nested message as a Row. */

@@ -102,7 +102,7 @@ final class ProtobufWellKnownTypes {
       }
     }
     in.popLimit(limit);
-    return Math.addExact(Math.multiplyExact(seconds, 1_000_000L), Math.floorDiv(nanos, 1000));
+    return ValueRanges.micros(seconds, nanos);
   }
 
   private static int tag(int number, int wireType) {

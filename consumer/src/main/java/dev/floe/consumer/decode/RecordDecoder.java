@@ -7,6 +7,7 @@ import dev.floe.core.Errors;
 import dev.floe.core.SourcePosition;
 import dev.floe.core.config.TableMapping;
 import dev.floe.core.row.Row;
+import dev.floe.core.row.Type;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,10 @@ public final class RecordDecoder {
   private final SchemaRegistryClient registry;
   private final Map<String, PayloadFormat> formats;
   private final Map<Key, PayloadDecoder> compiled = new ConcurrentHashMap<>();
+  private final KeyDecoder keys;
+  private final Map<KeyedRows.Shape, KeyedRows> keyed = new ConcurrentHashMap<>();
+  private final Map<KeyedRows.Shape, DeleteKeys> deleteKeys = new ConcurrentHashMap<>();
+  private final CdcEvents cdc = new CdcEvents();
 
   public RecordDecoder(SchemaRegistryClient registry) {
     this(registry, List.of(new AvroFormat(), new ProtobufFormat(), new JsonSchemaFormat()));
@@ -35,6 +40,7 @@ public final class RecordDecoder {
     this.registry = registry;
     this.formats =
         formats.stream().collect(Collectors.toMap(PayloadFormat::schemaType, Function.identity()));
+    this.keys = new KeyDecoder(registry, this.formats);
   }
 
   private record Key(int schemaId, String metadataColumn) {}
@@ -50,6 +56,9 @@ public final class RecordDecoder {
    * null.
    */
   public DecodedRecord decodeFor(ConsumerRecord<byte[], byte[]> record, TableMapping mapping) {
+    if (mapping.key().decoded()) {
+      return decodeKeyed(record, mapping);
+    }
     if (mapping.valueFormat() == TableMapping.ValueFormat.CONFLUENT) {
       return decode(record, mapping.kafkaMetadataColumn());
     }
@@ -60,6 +69,122 @@ public final class RecordDecoder {
     PayloadDecoder decoder =
         plain.computeIfAbsent(mapping.index(), k -> compilePlain(record, mapping));
     return finish(record, decoder, value, 0, 0, mapping.kafkaMetadataColumn() != null);
+  }
+
+  /**
+   * A value decoded without the metadata slot, then joined with its decoded key: the key's columns
+   * (when flattened) and the metadata column holding the typed key.
+   */
+  private DecodedRecord decodeKeyed(ConsumerRecord<byte[], byte[]> record, TableMapping mapping) {
+    byte[] value = record.value();
+    if (value == null) {
+      return null;
+    }
+    PayloadDecoder decoder;
+    int offset;
+    int id;
+    if (mapping.valueFormat() == TableMapping.ValueFormat.CONFLUENT) {
+      id = schemaId(record, value);
+      decoder = compiled(record, id, null);
+      offset = ConfluentFraming.PAYLOAD_OFFSET;
+    } else {
+      id = 0;
+      decoder = plain.computeIfAbsent(mapping.index(), k -> compilePlain(record, mapping));
+      offset = 0;
+    }
+    PayloadDecoder.Decoded decoded = decodeValue(record, decoder, value, offset, id);
+    KeyDecoder.Decoded key = keys.decode(record, mapping);
+    KeyedRows.Shape shape = new KeyedRows.Shape(mapping, decoded.type(), key.type());
+    KeyedRows rows = keyed.get(shape);
+    if (rows == null) {
+      try {
+        rows = KeyedRows.of(decoded.type(), key.type(), mapping);
+      } catch (IllegalArgumentException e) {
+        throw Errors.badRecord(
+            position(record),
+            Stage.DECODE,
+            mapping.label() + ": " + e.getMessage(),
+            "set key.prefix so that the key columns get names of their own",
+            e);
+      }
+      keyed.putIfAbsent(shape, rows);
+    }
+    return new DecodedRecord(rows.type(), rows.row(decoded.values(), key.value(), record), id);
+  }
+
+  /**
+   * The row type records written with {@code schema} get in {@code mapping}'s table: the value's
+   * columns and the metadata column (with the key as bytes, or left out when the mapping decodes
+   * keys, whose type depends on the key schema). For previews such as {@code floe plan-schema}.
+   *
+   * @throws IllegalArgumentException when the schema cannot become a table schema
+   */
+  public Type.Struct rowType(RegisteredSchema schema, TableMapping mapping) {
+    PayloadFormat format = formats.get(schema.type());
+    if (format == null) {
+      throw new IllegalArgumentException(
+          "a " + schema.type() + " schema, which Floe does not decode (" + formats.keySet() + ")");
+    }
+    String metadata = mapping.key().decoded() ? null : mapping.kafkaMetadataColumn();
+    Type.Struct type = format.compile(schema, registry, metadata).rowType();
+    if (mapping.mode() == TableMapping.Mode.CDC) {
+      int after = type.indexOf("after");
+      if (after >= 0 && type.fields().get(after).type() instanceof Type.Struct s) {
+        return s;
+      }
+    }
+    return type;
+  }
+
+  /**
+   * Decodes a change event of a {@code mode: cdc} mapping into the upsert or delete it stands for.
+   * A tombstone yields null: Debezium writes one after each delete event, for log compaction, and
+   * the delete event itself has already removed the row.
+   */
+  public Change decodeChange(ConsumerRecord<byte[], byte[]> record, TableMapping mapping) {
+    DecodedRecord envelope = decodeFor(record, mapping);
+    if (envelope == null) {
+      return null;
+    }
+    return cdc.apply(record, mapping, envelope, () -> deleteKey(record, mapping));
+  }
+
+  /**
+   * The key columns of a tombstone of an upsert mapping, from its Kafka key: the key's fields of
+   * the key columns' names ({@code key.prefix} applied when flattened), or, for a scalar key and
+   * one key column, the key itself.
+   *
+   * @throws dev.floe.core.BadRecordException when the key is null or lacks a key column
+   */
+  public DecodedKey deleteKey(ConsumerRecord<byte[], byte[]> record, TableMapping mapping) {
+    KeyDecoder.Decoded key = keys.decode(record, mapping);
+    if (key.value() == null) {
+      throw Errors.badRecord(
+          position(record),
+          Stage.DECODE,
+          "a tombstone (null value) without a key cannot delete a row of "
+              + mapping.label()
+              + ", whose mode is upsert",
+          "produce tombstones with the key of the row to delete",
+          null);
+    }
+    KeyedRows.Shape shape = new KeyedRows.Shape(mapping, null, key.type());
+    DeleteKeys projection = deleteKeys.get(shape);
+    if (projection == null) {
+      try {
+        projection = DeleteKeys.of(key.type(), mapping.key());
+      } catch (IllegalArgumentException e) {
+        throw Errors.badRecord(
+            position(record),
+            Stage.DECODE,
+            "a tombstone of " + mapping.label() + " cannot delete: " + e.getMessage(),
+            "key tombstones by the key columns: give the Kafka key fields named like key.columns"
+                + " (key.format tells how to read the key)",
+            e);
+      }
+      deleteKeys.putIfAbsent(shape, projection);
+    }
+    return projection.apply(key.value());
   }
 
   private PayloadDecoder compilePlain(ConsumerRecord<byte[], byte[]> record, TableMapping mapping) {
@@ -76,7 +201,7 @@ public final class RecordDecoder {
       return json.compile(
           new RegisteredSchema(0, "JSON", mapping.valueSchema()),
           registry,
-          mapping.kafkaMetadataColumn());
+          mapping.key().decoded() ? null : mapping.kafkaMetadataColumn());
     } catch (IllegalArgumentException e) {
       throw Errors.badRecord(
           position(record),
@@ -98,6 +223,17 @@ public final class RecordDecoder {
     if (value == null) {
       return null;
     }
+    int id = schemaId(record, value);
+    return finish(
+        record,
+        compiled(record, id, metadataColumn),
+        value,
+        ConfluentFraming.PAYLOAD_OFFSET,
+        id,
+        metadataColumn != null);
+  }
+
+  private static int schemaId(ConsumerRecord<byte[], byte[]> record, byte[] value) {
     int id = ConfluentFraming.schemaId(value);
     if (id < 0) {
       throw Errors.badRecord(
@@ -109,13 +245,7 @@ public final class RecordDecoder {
           "produce with a Schema Registry serializer (Confluent wire format)",
           null);
     }
-    return finish(
-        record,
-        compiled(record, id, metadataColumn),
-        value,
-        ConfluentFraming.PAYLOAD_OFFSET,
-        id,
-        metadataColumn != null);
+    return id;
   }
 
   private DecodedRecord finish(
@@ -125,9 +255,31 @@ public final class RecordDecoder {
       int offset,
       int id,
       boolean withMetadata) {
-    PayloadDecoder.Decoded decoded;
+    PayloadDecoder.Decoded decoded = decodeValue(record, decoder, value, offset, id);
+    Object[] values = decoded.values();
+    if (withMetadata) {
+      values[values.length - 1] = KafkaMetadata.row(record); // the slot the decoder left free
+    }
+    return new DecodedRecord(decoded.type(), Row.wrap(values), id);
+  }
+
+  private static PayloadDecoder.Decoded decodeValue(
+      ConsumerRecord<byte[], byte[]> record,
+      PayloadDecoder decoder,
+      byte[] value,
+      int offset,
+      int id) {
     try {
-      decoded = decoder.decode(value, offset);
+      return decoder.decode(value, offset);
+    } catch (UnmappableSchemaException e) {
+      throw Errors.badRecord(
+          position(record),
+          Stage.DECODE,
+          (id > 0 ? "schema id " + id : "the mapping's value-schema")
+              + " cannot become a table schema: "
+              + e.getMessage(),
+          "change the schema or route the topic elsewhere",
+          e);
     } catch (IOException | RuntimeException e) {
       throw Errors.badRecord(
           position(record),
@@ -143,11 +295,6 @@ public final class RecordDecoder {
               : "fix the producer or the value-schema",
           e);
     }
-    Object[] values = decoded.values();
-    if (withMetadata) {
-      values[values.length - 1] = KafkaMetadata.row(record); // the slot the decoder left free
-    }
-    return new DecodedRecord(decoded.type(), Row.wrap(values), id);
   }
 
   private PayloadDecoder compiled(

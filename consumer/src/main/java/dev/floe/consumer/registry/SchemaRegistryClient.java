@@ -56,6 +56,16 @@ public final class SchemaRegistryClient {
     return fetched;
   }
 
+  /** A subject's schema version ({@code latest} or a number), not cached. */
+  public RegisteredSchema version(String subject, String version) {
+    return fetch(
+        0,
+        "/subjects/"
+            + java.net.URLEncoder.encode(subject, StandardCharsets.UTF_8)
+            + "/versions/"
+            + java.net.URLEncoder.encode(version, StandardCharsets.UTF_8));
+  }
+
   /** A schema that another one references, by subject and version; cached like ids. */
   public RegisteredSchema referenced(RegisteredSchema.Reference reference) {
     String key = reference.subject() + "/" + reference.version();

@@ -35,7 +35,9 @@ public final class Router {
               m.catalog(),
               m.partitionBy(),
               m.targetFileSizeBytes(),
-              m.tableProperties());
+              m.tableProperties(),
+              m.key().columns(),
+              m.schemaEvolution());
       for (TableMapping.Format f : m.formats()) {
         routes.add(new TableRoute(m, spec, f));
       }

@@ -196,6 +196,55 @@ class ProtobufFormatIT {
   }
 
   @Test
+  void aTimestampBeyondWhatTablesHoldIsABadRecordNamingTheField() throws Exception {
+    int id = registerOrderWithReference();
+    Message order =
+        sampleOrder().toBuilder()
+            .setField(
+                ProtobufFormatIT.order.findFieldByName("placed_at"),
+                Timestamp.newBuilder().setSeconds(Long.MAX_VALUE / 100).build())
+            .build();
+
+    assertThatThrownBy(() -> decode(confluent(id, new int[] {0}, order.toByteArray())))
+        .isInstanceOf(BadRecordException.class)
+        .hasMessageContaining("partition 0 offset")
+        .hasMessageContaining("placed_at: " + Long.MAX_VALUE / 100 + " seconds")
+        .hasMessageContaining("out of range: tables hold timestamps as 64-bit microseconds");
+  }
+
+  @Test
+  void aBadValueInsideANestedMessageNamesItsPath() throws Exception {
+    int id = registerOrderWithReference();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+    out.writeTag(2, 2); // total: Money, length-delimited
+    out.writeUInt32NoTag(4);
+    out.writeTag(1, 2); // currency: a string of 10 bytes, but only 2 follow
+    out.writeUInt32NoTag(10);
+    out.writeRawBytes(new byte[] {'E', 'U'});
+    out.flush();
+
+    assertThatThrownBy(() -> decode(confluent(id, new int[] {0}, bytes.toByteArray())))
+        .isInstanceOf(BadRecordException.class)
+        .hasMessageContaining("total.currency: ");
+  }
+
+  @Test
+  void aRecursiveMessageIsASchemaErrorNotAPayloadError() throws Exception {
+    int id =
+        registry.register(
+            "tree-" + System.nanoTime() + "-value",
+            "PROTOBUF",
+            "syntax = \"proto3\"; package tree; message Node { string name = 1; repeated Node children = 2; }");
+
+    assertThatThrownBy(() -> decode(confluent(id, new int[] {0}, new byte[0])))
+        .isInstanceOf(BadRecordException.class)
+        .hasMessageContaining("schema id " + id + " cannot become a table schema")
+        .hasMessageContaining("tree.Node contains itself")
+        .hasMessageNotContaining("does not match");
+  }
+
+  @Test
   void anUnknownEnumNumberBecomesItsDecimalString() throws Exception {
     int id = registerOrderWithReference();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -409,6 +409,33 @@ class ProtobufMappingTest {
   }
 
   @Test
+  void proto2DefaultsInHexAndOctalAreReadAsProtocReadsThem() throws IOException {
+    String proto2 =
+        """
+        syntax = "proto2";
+        message Old {
+          optional int64 mask = 1 [default = 0x10];
+          optional int32 mode = 2 [default = -010];
+          optional uint64 all = 3 [default = 0xFFFFFFFFFFFFFFFF];
+          optional sint64 big = 4 [default = -0X7FFFFFFFFFFFFFFF];
+          optional fixed32 word = 5 [default = 0xFFFFFFFF];
+          optional int64 plain = 6 [default = -9223372036854775808];
+        }
+        """;
+
+    PayloadDecoder.Decoded decoded = decode(compile(proto2, null), new int[] {0}, new byte[0]);
+
+    assertThat(decoded.values())
+        .containsExactly(
+            16L,
+            -8,
+            new java.math.BigDecimal("18446744073709551615"),
+            -Long.MAX_VALUE,
+            4294967295L,
+            Long.MIN_VALUE);
+  }
+
+  @Test
   void optionsReservedNumbersAndCustomOptionsDoNotMatter() throws IOException {
     String withOptions =
         """
@@ -448,7 +475,8 @@ class ProtobufMappingTest {
     PayloadDecoder d = compile(recursive, null);
 
     assertThatThrownBy(() -> decode(d, new int[] {0}, new byte[0]))
-        .isInstanceOf(IllegalArgumentException.class)
+        .as("the schema's fault, not the payload's")
+        .isInstanceOf(UnmappableSchemaException.class)
         .hasMessageContaining("tree.Node contains itself");
   }
 

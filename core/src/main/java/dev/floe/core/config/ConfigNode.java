@@ -112,6 +112,17 @@ final class ConfigNode {
     return parsed;
   }
 
+  boolean bool(String key, boolean fallback) {
+    String v = string(key, null);
+    if (v == null) {
+      return fallback;
+    }
+    if (!v.equals("true") && !v.equals("false")) {
+      throw error(key, "'" + v + "' is not true or false", "write " + key + ": true or false");
+    }
+    return v.equals("true");
+  }
+
   Duration duration(String key, Duration fallback) {
     String v = string(key, null);
     try {

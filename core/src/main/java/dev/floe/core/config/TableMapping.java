@@ -15,6 +15,12 @@ import java.util.regex.Pattern;
  * @param kafkaMetadataColumn name of the {@code _kafka} struct column, or null when disabled
  * @param valueSchema for {@link ValueFormat#JSON}: the JSON Schema document of the values; else
  *     null
+ * @param key how the record key is decoded and whether it becomes columns
+ * @param schemaEvolution which source schema changes the table follows
+ * @param deadLetterTopic with {@code on-error: dead-letter}: the topic template ({@code ${topic}}
+ *     is the source topic) that bad records go to; else null
+ * @param cdcKeepOp in CDC mode: keep the event's {@code op} and {@code ts_ms} as columns {@code
+ *     __op} and {@code __ts_ms} (as Debezium's ExtractNewRecordState names them)
  */
 public record TableMapping(
     int index,
@@ -31,11 +37,25 @@ public record TableMapping(
     String kafkaMetadataColumn,
     Map<String, String> tableProperties,
     ValueFormat valueFormat,
-    String valueSchema) {
+    String valueSchema,
+    KeySettings key,
+    boolean cdcKeepOp,
+    SchemaEvolution schemaEvolution,
+    String deadLetterTopic) {
 
   public enum Format {
     ICEBERG,
     DELTA
+  }
+
+  /** Which changes of the source schema Floe applies to the table by itself. */
+  public enum SchemaEvolution {
+    /** None: rows that need a change are bad input. */
+    NONE,
+    /** New columns, and columns becoming optional. */
+    ADDITIVE,
+    /** Also type promotions: int to long, float to double, wider decimals. */
+    FULL
   }
 
   /** How record values are encoded. */
@@ -47,11 +67,30 @@ public record TableMapping(
   }
 
   public enum Mode {
-    APPEND
+    /** Every record becomes a row. */
+    APPEND,
+    /** The latest record per key is the row; a tombstone deletes the key. */
+    UPSERT,
+    /**
+     * Debezium-style change events ({@code before}, {@code after}, {@code op}): creates and updates
+     * upsert the {@code after} row, deletes delete the key.
+     */
+    CDC
   }
 
+  /** Whether rows replace rows of the same key (upsert and CDC). */
+  public boolean keyed() {
+    return mode != Mode.APPEND;
+  }
+
+  /** What a record that cannot land in its table does (see {@link #deadLetterTopic}). */
   public enum OnError {
-    STOP
+    /** Stop before committing past it; a restart meets it again. */
+    STOP,
+    /** Log it and go on: its offset counts as done, the table never holds it. */
+    SKIP,
+    /** Write it with the reason to the dead-letter topic, then go on. */
+    DEAD_LETTER
   }
 
   public TableMapping {
@@ -74,6 +113,11 @@ public record TableMapping(
   public TableId tableFor(String topic) {
     String safe = topic.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
     return TableId.parse(tableTemplate.replace("${topic}", safe));
+  }
+
+  /** The dead-letter topic of records of {@code topic}, or null when the mapping has none. */
+  public String deadLetterTopicFor(String topic) {
+    return deadLetterTopic == null ? null : deadLetterTopic.replace("${topic}", topic);
   }
 
   /** A short label for messages: {@code tables[2] (raw.${topic})}. */

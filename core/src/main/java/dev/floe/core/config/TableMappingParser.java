@@ -29,9 +29,16 @@ final class TableMappingParser {
           "on-error",
           "target-file-size",
           "kafka-metadata",
+          "key",
+          "cdc",
+          "schema-evolution",
+          "dead-letter",
           "table-properties");
+  private static final Set<String> CDC = Set.of("keep-op");
+  private static final Set<String> DEAD_LETTER = Set.of("topic");
   private static final Set<String> COMMIT = Set.of("interval", "max-records", "max-bytes");
   private static final Set<String> KAFKA_METADATA = Set.of("enabled", "column");
+  private static final Set<String> KEY = Set.of("format", "schema", "flatten", "prefix", "columns");
 
   private TableMappingParser() {}
 
@@ -94,13 +101,25 @@ final class TableMappingParser {
           "catalog '" + catalog + "' is not defined",
           "define it under catalogs: or use one of " + catalogs.keySet());
     }
+    Mode mode = node.enumValue("mode", Mode.class, Mode.APPEND);
+    if (mode != Mode.APPEND && formats.contains(Format.DELTA)) {
+      throw node.error(
+          "mode",
+          "mode: "
+              + Values.configName(mode)
+              + " is not supported for Delta tables yet (Delta tables are append-only in this"
+              + " version)",
+          "use formats: [iceberg] for this mapping, or mode: append");
+    }
+    KeySettings key = key(node, baseDir);
+    checkKeyColumns(node, mode, key, partitionBy);
     return new TableMapping(
         index,
         topics,
         pattern,
         template,
         formats,
-        node.enumValue("mode", Mode.class, Mode.APPEND),
+        mode,
         partitionBy,
         commit(node.child("commit")),
         catalog,
@@ -109,7 +128,135 @@ final class TableMappingParser {
         kafkaMetadataColumn(node),
         tableProperties(node.child("table-properties")),
         node.enumValue("value-format", ValueFormat.class, ValueFormat.CONFLUENT),
-        valueSchema(node, baseDir));
+        valueSchema(node, baseDir),
+        key,
+        cdcKeepOp(node, mode),
+        node.enumValue(
+            "schema-evolution",
+            TableMapping.SchemaEvolution.class,
+            TableMapping.SchemaEvolution.FULL),
+        deadLetterTopic(node));
+  }
+
+  private static String deadLetterTopic(ConfigNode node) {
+    OnError onError = node.enumValue("on-error", OnError.class, OnError.STOP);
+    if (onError != OnError.DEAD_LETTER) {
+      if (node.has("dead-letter")) {
+        throw node.error(
+            "dead-letter",
+            "is only used with on-error: dead-letter",
+            "set on-error: dead-letter, or remove dead-letter");
+      }
+      return null;
+    }
+    if (!node.has("dead-letter")) {
+      return "${topic}.floe-dlq";
+    }
+    ConfigNode d = node.child("dead-letter");
+    d.rejectUnknownKeys(DEAD_LETTER);
+    String topic = d.string("topic", "${topic}.floe-dlq");
+    if (!topic.replace("${topic}", "t").matches("[A-Za-z0-9._-]{1,249}")) {
+      throw d.error(
+          "topic",
+          "'" + topic + "' is not a valid Kafka topic name",
+          "use letters, digits, '.', '_' and '-', and ${topic} for the source topic");
+    }
+    return topic;
+  }
+
+  private static boolean cdcKeepOp(ConfigNode node, Mode mode) {
+    if (!node.has("cdc")) {
+      return false;
+    }
+    if (mode != Mode.CDC) {
+      throw node.error("cdc", "is only used with mode: cdc", "set mode: cdc, or remove cdc");
+    }
+    ConfigNode cdc = node.child("cdc");
+    cdc.rejectUnknownKeys(CDC);
+    return cdc.bool("keep-op", false);
+  }
+
+  /**
+   * Upserts need key columns, and partitions derived from them only: a key's equality delete must
+   * land in the partition of the row it deletes, which a tombstone (no value) can only know from
+   * the key.
+   */
+  private static void checkKeyColumns(
+      ConfigNode node, Mode mode, KeySettings key, List<PartitionField> partitionBy) {
+    if (mode == Mode.APPEND) {
+      if (!key.columns().isEmpty()) {
+        throw node.error(
+            "key.columns",
+            "is only used with mode: upsert or cdc",
+            "set mode: upsert, or remove key.columns");
+      }
+      return;
+    }
+    if (key.columns().isEmpty()) {
+      throw node.error(
+          "key.columns",
+          "is required with mode: " + Values.configName(mode),
+          mode == Mode.CDC
+              ? "name the source table's primary key columns (the fields of the Debezium key),"
+                  + " e.g. key: { columns: [id] }"
+              : "name the columns that identify a row, e.g. key: { columns: [order_id] } (value"
+                  + " columns, or flattened Kafka key columns with key.flatten: true)");
+    }
+    if (new java.util.HashSet<>(key.columns()).size() != key.columns().size()) {
+      throw node.error("key.columns", "lists a column twice", "list each key column once");
+    }
+    for (int i = 0; i < partitionBy.size(); i++) {
+      String source = partitionBy.get(i).column();
+      if (!key.columns().contains(source)) {
+        throw node.error(
+            "partition-by[" + i + "]",
+            "partitions by '"
+                + source
+                + "', which is not a key column; with mode: "
+                + Values.configName(mode)
+                + " a key must stay in one partition (a delete only knows the key)",
+            "partition by key columns only (e.g. bucket[16]("
+                + key.columns().get(0)
+                + ")), or use mode: append");
+      }
+    }
+  }
+
+  private static KeySettings key(ConfigNode node, java.nio.file.Path baseDir) {
+    if (!node.has("key")) {
+      return KeySettings.DEFAULT;
+    }
+    ConfigNode k = node.child("key");
+    k.rejectUnknownKeys(KEY);
+    KeySettings.KeyFormat format =
+        k.enumValue("format", KeySettings.KeyFormat.class, KeySettings.KeyFormat.BYTES);
+    String file = k.string("schema", null);
+    String schema = null;
+    if (format == KeySettings.KeyFormat.JSON) {
+      if (file == null) {
+        throw k.error(
+            "schema",
+            "is required with format: json",
+            "point it at a JSON Schema file describing the keys, e.g. schema: schemas/order-key.json");
+      }
+      schema = jsonSchemaFile(k, "schema", baseDir.resolve(file));
+    } else if (file != null) {
+      throw k.error(
+          "schema",
+          "is only used with format: json (the other key formats carry or need no schema)",
+          "remove it, or set format: json");
+    }
+    boolean flatten = k.bool("flatten", false);
+    String prefix = k.string("prefix", "");
+    if (!prefix.matches("[A-Za-z0-9_]*")) {
+      throw k.error(
+          "prefix", "'" + prefix + "' is not usable in column names", "use letters, digits and _");
+    }
+    if (!flatten && !prefix.isEmpty()) {
+      throw k.error(
+          "prefix", "only applies to flattened key columns", "set flatten: true or remove prefix");
+    }
+    return new KeySettings(format, schema, flatten, prefix, k.stringList("columns"));
   }
 
   /** Plain JSON needs the schema the registry would otherwise give; read and checked now. */
@@ -132,14 +279,17 @@ final class TableMappingParser {
           "is required with value-format: json",
           "point it at a JSON Schema file describing the values, e.g. value-schema: schemas/orders.json");
     }
-    java.nio.file.Path path = baseDir.resolve(file);
+    return jsonSchemaFile(node, "value-schema", baseDir.resolve(file));
+  }
+
+  private static String jsonSchemaFile(ConfigNode node, String key, java.nio.file.Path path) {
     try {
       String text = java.nio.file.Files.readString(path);
       new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
       return text;
     } catch (java.io.IOException e) {
       throw node.error(
-          "value-schema",
+          key,
           "cannot read a JSON Schema from "
               + path
               + ": "
@@ -202,13 +352,7 @@ final class TableMappingParser {
     }
     ConfigNode m = node.child("kafka-metadata");
     m.rejectUnknownKeys(KAFKA_METADATA);
-    String enabled = m.string("enabled", "true");
-    if (!enabled.equals("true") && !enabled.equals("false")) {
-      throw m.error(
-          "enabled",
-          "'" + enabled + "' is not true or false",
-          "write enabled: true or enabled: false");
-    }
+    boolean enabled = m.bool("enabled", true);
     String column = m.string("column", "_kafka");
     if (!column.matches("[A-Za-z_][A-Za-z0-9_]*")) {
       throw m.error(
@@ -216,6 +360,6 @@ final class TableMappingParser {
           "'" + column + "' is not a valid column name",
           "use letters, digits and underscores");
     }
-    return enabled.equals("true") ? column : null;
+    return enabled ? column : null;
   }
 }

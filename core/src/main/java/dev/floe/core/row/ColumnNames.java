@@ -33,7 +33,9 @@ public final class ColumnNames {
       String name = unique(legal(f.name()), taken);
       Type type = safe(f.type());
       changed |= !name.equals(f.name()) || type != f.type();
-      fields.add(new Field(name, type, f.optional(), f.doc(), f.sourceId()));
+      List<String> aliases = f.aliases().stream().map(ColumnNames::legal).toList();
+      changed |= !aliases.equals(f.aliases());
+      fields.add(new Field(name, type, f.optional(), f.doc(), f.sourceId(), aliases));
     }
     return changed ? new Type.Struct(fields) : struct;
   }

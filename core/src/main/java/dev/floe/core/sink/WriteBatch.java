@@ -12,9 +12,30 @@ public interface WriteBatch {
 
   /**
    * Adds a row. {@code schema} is the row's own schema (the same instance for every row decoded
-   * with one source schema, so implementations may cache per instance).
+   * with one source schema, so implementations may cache per instance). For a table with key
+   * columns ({@link TableSpec#upsert()}) the row replaces the table's row of the same key, and of
+   * several rows of one key in a batch only the last is kept.
    */
   void write(Type.Struct schema, Row row);
+
+  /**
+   * Deletes the row of a key, for tables with key columns. {@code keySchema} holds the key columns
+   * by name; a later {@link #write} of the key brings it back.
+   *
+   * @throws UnsupportedOperationException for append-only tables
+   */
+  default void delete(Type.Struct keySchema, Row key) {
+    throw new UnsupportedOperationException("this table has no key columns to delete by");
+  }
+
+  /**
+   * Whether the batch can go on after a write or delete failed: true when the failure was found
+   * before anything was written (a bad key, a schema change the table refuses), false when a row
+   * was half-written and the batch can only be aborted.
+   */
+  default boolean usable() {
+    return true;
+  }
 
   /** Rows written since the batch started. */
   long records();

@@ -135,6 +135,16 @@ class ConfigParserTest {
         .hasMessageContaining("'often' is not a positive number of commits");
     assertThat(parse(MINIMAL + "    formats: [delta]\n").tables().get(0).formats())
         .containsExactly(TableMapping.Format.DELTA);
+    assertThatThrownBy(
+            () ->
+                parse(
+                    MINIMAL
+                        + "    formats: [iceberg, delta]\n    mode: upsert\n"
+                        + "    key: { format: string, columns: [id] }\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'tables[0].mode'")
+        .hasMessageContaining("not supported for Delta tables yet")
+        .hasMessageContaining("formats: [iceberg]");
   }
 
   @Test
@@ -172,6 +182,52 @@ class ConfigParserTest {
                 new ConfigParser(KAFKA_KEYS::contains, Map.<String, String>of()::get)
                     .parse(yaml.replace("    value-format: json\n", ""), dir))
         .hasMessageContaining("'tables[0].value-schema': is only used with value-format: json");
+  }
+
+  @Test
+  void keySettingsAreCheckedTogether() {
+    assertThat(parse(MINIMAL).tables().get(0).key()).isEqualTo(KeySettings.DEFAULT);
+    assertThat(
+            parse(MINIMAL + "    key: { format: long, flatten: true, prefix: k_ }\n")
+                .tables()
+                .get(0)
+                .key())
+        .isEqualTo(
+            new KeySettings(KeySettings.KeyFormat.LONG, null, true, "k_", java.util.List.of()));
+    assertThatThrownBy(() -> parse(MINIMAL + "    key: { format: avro }\n"))
+        .hasMessageContaining("line 8, 'tables[0].key.format': 'avro' is not a valid value")
+        .hasMessageContaining("confluent");
+    assertThatThrownBy(() -> parse(MINIMAL + "    key: { format: json }\n"))
+        .hasMessageContaining("'tables[0].key.schema': is required with format: json");
+    assertThatThrownBy(() -> parse(MINIMAL + "    key: { prefix: k_ }\n"))
+        .hasMessageContaining("'tables[0].key.prefix': only applies to flattened key columns");
+    assertThatThrownBy(() -> parse(MINIMAL + "    key: { flaten: true }\n"))
+        .hasMessageContaining("did you mean 'flatten'");
+    assertThatThrownBy(() -> parse(MINIMAL + "    key: { flatten: yes please }\n"))
+        .hasMessageContaining("'tables[0].key.flatten': 'yes please' is not true or false");
+  }
+
+  @Test
+  void upsertNeedsKeyColumnsAndPartitionsOfThemOnly() {
+    TableMapping upsert =
+        parse(
+                MINIMAL
+                    + "    mode: upsert\n    key: { columns: [id] }\n    partition-by: [\"bucket[8](id)\"]\n")
+            .tables()
+            .get(0);
+    assertThat(upsert.mode()).isEqualTo(TableMapping.Mode.UPSERT);
+    assertThat(upsert.key().columns()).containsExactly("id");
+    assertThatThrownBy(() -> parse(MINIMAL + "    mode: upsert\n"))
+        .hasMessageContaining("'tables[0].key.columns': is required with mode: upsert");
+    assertThatThrownBy(() -> parse(MINIMAL + "    key: { columns: [id] }\n"))
+        .hasMessageContaining("'tables[0].key.columns': is only used with mode: upsert or cdc");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    MINIMAL
+                        + "    mode: upsert\n    key: { columns: [id] }\n    partition-by: [day(ts)]\n"))
+        .hasMessageContaining(
+            "'tables[0].partition-by[0]': partitions by 'ts', which is not a key column");
   }
 
   @Test

@@ -86,27 +86,25 @@ final class DeltaRowView implements StructLike {
       positions[i] = p;
       if (p < 0) {
         if (!column.isNullable()) {
-          throw Errors.of(
+          throw Errors.schemaChange(
               "Delta table "
                   + id
                   + " requires column '"
                   + name
                   + "' but the rows have no such field",
-              "add the field to the source schema or make the column nullable",
-              null);
+              "add the field to the source schema or make the column nullable");
         }
         continue;
       }
       Field f = row.fields().get(p);
       if (f.optional() && !column.isNullable()) {
-        throw Errors.of(
+        throw Errors.schemaChange(
             "Delta table "
                 + id
                 + " column '"
                 + name
                 + "' is not nullable but the rows' field is optional",
-            "make the column nullable (ALTER TABLE ... ALTER COLUMN ... DROP NOT NULL) or the field required",
-            null);
+            "make the column nullable (ALTER TABLE ... ALTER COLUMN ... DROP NOT NULL) or the field required");
       }
       converters[i] = converter(id, name, column.getDataType(), f.type());
     }
@@ -202,24 +200,24 @@ final class DeltaRowView implements StructLike {
   }
 
   private static RuntimeException mismatch(TableId id, String path, DataType table, Type row) {
-    return Errors.of(
+    return Errors.schemaChange(
         "Delta table "
             + id
             + " column '"
             + path
             + "' is "
-            + table.getSimpleString()
+            + (table instanceof DecimalType d
+                ? "decimal(" + d.getPrecision() + "," + d.getScale() + ")"
+                : table.getSimpleString())
             + " but the rows' field is "
             + row,
-        "write a compatible type (Floe widens int to long and float to double) or recreate the table",
-        null);
+        "write a compatible type (Floe widens int to long and float to double) or recreate the table");
   }
 
   private static RuntimeException unknownField(TableId id, String path) {
-    return Errors.of(
+    return Errors.schemaChange(
         "Delta table " + id + " has no column '" + path + "' that the rows have",
-        "add the column to the table (automatic schema evolution comes in a later version) or drop"
-            + " the field from the source schema",
-        null);
+        "Delta tables do not evolve yet: add the column to the table yourself (ALTER TABLE ... ADD"
+            + " COLUMNS) or drop the field from the source schema");
   }
 }

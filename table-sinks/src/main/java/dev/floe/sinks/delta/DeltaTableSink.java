@@ -66,6 +66,16 @@ public final class DeltaTableSink implements TableSink {
 
   @Override
   public WriteBatch newBatch(TableSpec table) {
+    if (table.upsert()) { // the config refuses this at start-up; a second guard for other callers
+      throw dev.floe.core.Errors.of(
+          "Delta table "
+              + table.id()
+              + " has key columns "
+              + table.keyColumns()
+              + ", but Delta tables are append-only in this version",
+          "write the mapping's upserts to an Iceberg table (formats: [iceberg])",
+          null);
+    }
     ReentrantLock lock = commitLocks.computeIfAbsent(table.id(), k -> new ReentrantLock());
     return new DeltaWriteBatch(table, location(table.id()), log(table.id()), lock);
   }

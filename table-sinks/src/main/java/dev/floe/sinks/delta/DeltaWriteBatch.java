@@ -81,6 +81,12 @@ final class DeltaWriteBatch implements WriteBatch {
     records++;
   }
 
+  /** False once a row failed half-way: its file's columns are uneven and only abort is left. */
+  @Override
+  public boolean usable() {
+    return state != State.FAILED;
+  }
+
   @Override
   public long records() {
     return records;

@@ -59,6 +59,25 @@ public final class IcebergTableSink implements TableSink {
     return new IcebergWriteBatch(table, tables, lock);
   }
 
+  /**
+   * What rows of {@code rows} would change in the table, one line per change, without changing it;
+   * null when the table does not exist yet (it would be created from them).
+   *
+   * @param partial whether the rows leave out columns on purpose (key or metadata columns whose
+   *     type comes from elsewhere): then absent columns are not made optional
+   * @throws dev.floe.core.SchemaChangeException when the table cannot take such rows
+   */
+  public java.util.List<String> planSchema(
+      TableSpec table, dev.floe.core.row.Type.Struct rows, boolean partial) {
+    Table t = tables.load(table);
+    if (t == null) {
+      return null;
+    }
+    return SchemaEvolution.plan(
+            table.id(), t.schema(), rows, SourceIds.read(t), table.schemaEvolution(), partial)
+        .described();
+  }
+
   @Override
   public void close() {
     catalogs.close();

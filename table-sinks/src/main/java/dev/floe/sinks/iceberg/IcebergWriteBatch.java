@@ -41,6 +41,12 @@ final class IcebergWriteBatch implements WriteBatch {
   private RowStruct lastView;
   private Table table;
   private PartitionedFiles files;
+  private UpsertFiles upserts; // null for append-only tables
+  private final List<SchemaEvolution> evolutions = new java.util.ArrayList<>();
+  private org.apache.iceberg.Schema writeSchema; // the table's, or the one this batch evolves to
+  private Map<Integer, Integer> sourceIds; // the table's, plus those of columns this batch adds
+  private boolean sourceIdsChanged;
+  private final Map<Type.Struct, RowStruct> keyViews = new IdentityHashMap<>();
   private long records;
   private State state = State.OPEN;
   private boolean keepFiles; // a commit may have landed: its files belong to the table
@@ -56,7 +62,13 @@ final class IcebergWriteBatch implements WriteBatch {
     requireOpen();
     RowStruct view = view(schema); // may open or create the table; nothing is written if it fails
     try {
-      files.write(view.wrap(row));
+      if (upserts != null) {
+        upserts.upsert(view, row);
+      } else {
+        files.write(view.wrap(row));
+      }
+    } catch (dev.floe.core.FloeException e) {
+      throw e; // a null key column: found before anything is written, the batch can still commit
     } catch (RuntimeException e) {
       // a row that fails half-way leaves its file's columns uneven: the batch cannot go on
       state = State.FAILED;
@@ -67,6 +79,33 @@ final class IcebergWriteBatch implements WriteBatch {
           e);
     }
     records++;
+  }
+
+  @Override
+  public void delete(Type.Struct keySchema, Row key) {
+    requireOpen();
+    if (!spec.upsert()) {
+      throw new UnsupportedOperationException(
+          "table " + spec.id() + " is append-only: it has no key columns to delete by");
+    }
+    if (files == null) {
+      Table existing = tables.load(spec);
+      if (existing == null) { // nothing to delete in a table that does not exist yet
+        records++;
+        return;
+      }
+      open(existing);
+    }
+    RowStruct view =
+        keyViews.computeIfAbsent(
+            keySchema, s -> new RowStruct(RowLayout.of(spec.id(), upserts.keyType(), s)));
+    upserts.delete(view, key); // buffered: a bad key fails before anything changes
+    records++;
+  }
+
+  @Override
+  public boolean usable() {
+    return state == State.OPEN;
   }
 
   @Override
@@ -84,6 +123,8 @@ final class IcebergWriteBatch implements WriteBatch {
     requireOpen();
     long start = System.nanoTime();
     state = State.CLOSED;
+    List<org.apache.iceberg.DeleteFile> deleteFiles =
+        upserts == null ? List.of() : upserts.close(); // first: it writes the buffered rows
     List<DataFile> dataFiles = files == null ? List.of() : files.close();
     if (table == null) {
       table = tables.load(spec);
@@ -92,7 +133,9 @@ final class IcebergWriteBatch implements WriteBatch {
       return result(-1, dataFiles, start);
     }
     OffsetCommit commit =
-        new OffsetCommit(spec.id(), table, dataFiles, group, expected, next, commitId);
+        new OffsetCommit(spec.id(), table, dataFiles, deleteFiles, group, expected, next, commitId)
+            .evolving(
+                evolutions, writeSchema, sourceIdsChanged ? SourceIds.format(sourceIds) : null);
     commitLock.lock();
     try {
       long snapshotId = commit.run();
@@ -134,15 +177,50 @@ final class IcebergWriteBatch implements WriteBatch {
       return lastView;
     }
     if (files == null) {
-      table = tables.loadOrCreate(spec, schema);
-      files = new PartitionedFiles(table, commitId, spec.targetFileSizeBytes());
+      open(tables.loadOrCreate(spec, schema));
     }
-    RowStruct view =
-        views.computeIfAbsent(
-            schema, s -> new RowStruct(RowLayout.of(spec.id(), table.schema().asStruct(), s)));
+    RowStruct view = views.get(schema);
+    if (view == null) {
+      view = layout(schema);
+      views.put(schema, view);
+    }
     lastSchema = schema;
     lastView = view;
     return view;
+  }
+
+  /**
+   * How rows of {@code schema} are written, evolving the table's schema first when they need
+   * columns or types it lacks: the changes take effect for the files written from now on and are
+   * committed with them.
+   */
+  private RowStruct layout(Type.Struct schema) {
+    SchemaEvolution evolution =
+        SchemaEvolution.plan(spec.id(), writeSchema, schema, sourceIds, spec.schemaEvolution());
+    if (!evolution.isEmpty()) {
+      evolutions.add(evolution);
+      org.apache.iceberg.UpdateSchema update = table.updateSchema();
+      evolutions.forEach(e -> e.applyTo(update));
+      writeSchema = update.apply();
+      LOG.info("Table {}: evolving the schema for new rows: {}", spec.id(), evolution.described());
+      files.evolve(writeSchema);
+      views.clear();
+      lastSchema = null;
+      Map<Integer, Integer> merged = SourceIds.merge(sourceIds, writeSchema, schema);
+      sourceIdsChanged |= !merged.equals(sourceIds);
+      sourceIds = merged;
+    }
+    return new RowStruct(RowLayout.of(spec.id(), writeSchema.asStruct(), schema, sourceIds));
+  }
+
+  private void open(Table existing) {
+    table = existing;
+    writeSchema = table.schema();
+    sourceIds = SourceIds.read(table);
+    files = new PartitionedFiles(table, commitId, spec.targetFileSizeBytes());
+    if (spec.upsert()) {
+      upserts = new UpsertFiles(spec.id(), table, files, spec.keyColumns());
+    }
   }
 
   private void deleteFiles(String why) {

@@ -11,15 +11,20 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.Transaction;
+import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One table commit of data files together with a group's offsets, exactly once:
+ * One table commit of data files (and, for upserts, delete files) together with a group's offsets,
+ * exactly once:
  *
  * <ol>
  *   <li>refresh the table; its current snapshot is the base;
@@ -46,6 +51,7 @@ final class OffsetCommit {
   private final TableId id;
   private final Table table;
   private final List<DataFile> files;
+  private final List<DeleteFile> deletes;
   private final String group;
   private final PartitionOffsets expected;
   private final PartitionOffsets next;
@@ -57,6 +63,7 @@ final class OffsetCommit {
       TableId id,
       Table table,
       List<DataFile> files,
+      List<DeleteFile> deletes,
       String group,
       PartitionOffsets expected,
       PartitionOffsets next,
@@ -64,10 +71,27 @@ final class OffsetCommit {
     this.id = id;
     this.table = table;
     this.files = files;
+    this.deletes = deletes;
     this.group = group;
     this.expected = expected;
     this.next = next;
     this.commitId = commitId;
+  }
+
+  private List<SchemaEvolution> evolutions = List.of();
+  private org.apache.iceberg.Schema evolvedSchema;
+  private String sourceIds;
+
+  /**
+   * Commits {@code evolutions} of the table's schema in the same commit as the files, which were
+   * written with {@code evolved}; {@code sourceIds} is the new floe.source-ids property, or null.
+   */
+  OffsetCommit evolving(
+      List<SchemaEvolution> evolutions, org.apache.iceberg.Schema evolved, String sourceIds) {
+    this.evolutions = List.copyOf(evolutions);
+    this.evolvedSchema = evolved;
+    this.sourceIds = sourceIds;
+    return this;
   }
 
   /** Whether an attempt may have landed unseen: then the batch's files must never be deleted. */
@@ -98,11 +122,36 @@ final class OffsetCommit {
       GuardedOperations ops =
           new GuardedOperations(((HasTableOperations) table).operations(), base);
       try {
-        AppendFiles append = new BaseTable(ops, table.name()).newAppend();
-        files.forEach(append::appendFile);
-        SnapshotOffsets.summary(table, base, group, next, commitId).forEach(append::set);
-        append.commit();
+        Table guarded = new BaseTable(ops, table.name());
+        Map<String, String> summary = SnapshotOffsets.summary(table, base, group, next, commitId);
+        if (evolutions.isEmpty()) {
+          commitFiles(guarded, summary);
+        } else { // the schema the files were written with becomes the table's in the same commit
+          Transaction txn = guarded.newTransaction();
+          UpdateSchema update = txn.updateSchema();
+          evolutions.forEach(e -> e.applyTo(update));
+          update.commit();
+          if (!txn.table().schema().sameSchema(evolvedSchema)) {
+            throw Errors.of(
+                "Table "
+                    + id
+                    + "'s schema changed while this batch evolved it; its files do not fit the"
+                    + " table any more",
+                "restart Floe if it stopped: the batch was dropped, its records are read again"
+                    + " from the table's offsets",
+                null);
+          }
+          if (sourceIds != null) {
+            txn.updateProperties().set(SourceIds.PROPERTY, sourceIds).commit();
+          }
+          commitFiles(txn.table(), summary);
+          txn.commitTransaction();
+          // a transaction takes its snapshot id from its own operations, not from ops
+          return txn.table().currentSnapshot().snapshotId();
+        }
         return ops.lastSnapshotId();
+      } catch (dev.floe.core.FloeException e) {
+        throw e; // nothing was committed, and retrying cannot help
       } catch (GuardedOperations.BaseMovedException | CommitFailedException e) {
         LOG.debug("Table {} moved during commit {}; retrying", id, commitId, e);
         last = e;
@@ -124,6 +173,21 @@ final class OffsetCommit {
         "Cannot commit to table " + id + " after " + MAX_ATTEMPTS + " attempts",
         "check that the catalog is reachable; Floe retries the batch from the table's offsets",
         last);
+  }
+
+  private void commitFiles(Table target, Map<String, String> summary) {
+    if (deletes.isEmpty()) {
+      AppendFiles append = target.newAppend();
+      files.forEach(append::appendFile);
+      summary.forEach(append::set);
+      append.commit();
+    } else { // upserts: rows and the deletes of their keys become visible together
+      RowDelta delta = target.newRowDelta();
+      files.forEach(delta::addRows);
+      deletes.forEach(delta::addDeletes);
+      summary.forEach(delta::set);
+      delta.commit();
+    }
   }
 
   private void fence(Snapshot base) {

@@ -9,6 +9,7 @@ import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
@@ -32,7 +33,8 @@ final class PartitionedFiles {
   private final long targetFileSize;
   private final OutputFileFactory files;
   private final Map<String, String> writeProperties;
-  private final PartitionKey key;
+  private Schema schema; // the table's schema, or the one it is evolving to in this batch
+  private PartitionKey key;
   private final Map<StructLike, RollingFile> byPartition;
   private final RollingFile unpartitioned;
   private final List<DataFile> done = new ArrayList<>();
@@ -51,12 +53,33 @@ final class PartitionedFiles {
             .operationId(operationId)
             .build();
     this.writeProperties = writeProperties(table, targetFileSize);
-    this.key = spec.isUnpartitioned() ? null : new PartitionKey(spec, table.schema());
+    this.schema = table.schema();
+    this.key = spec.isUnpartitioned() ? null : new PartitionKey(spec, schema);
     this.byPartition = spec.isUnpartitioned() ? null : StructLikeMap.create(spec.partitionType());
     this.unpartitioned = spec.isUnpartitioned() ? new RollingFile(null) : null;
   }
 
+  /** Where a written row is: for position deletes of rows that a later row of its key replaces. */
+  record Position(String path, long pos, StructLike partition) {}
+
   void write(StructLike row) {
+    fileFor(row).write(row);
+    if (++rows % CHECK_EVERY == 0) {
+      openBytes = openLength();
+    }
+  }
+
+  /** Writes a row and says where it went. */
+  Position writeTracked(StructLike row) {
+    RollingFile file = fileFor(row);
+    Position at = file.write(row);
+    if (++rows % CHECK_EVERY == 0) {
+      openBytes = openLength();
+    }
+    return at;
+  }
+
+  private RollingFile fileFor(StructLike row) {
     RollingFile file;
     if (key == null) {
       file = unpartitioned;
@@ -69,10 +92,7 @@ final class PartitionedFiles {
         byPartition.put(copy, file);
       }
     }
-    file.write(row);
-    if (++rows % CHECK_EVERY == 0) {
-      openBytes = openLength();
-    }
+    return file;
   }
 
   /**
@@ -81,6 +101,26 @@ final class PartitionedFiles {
    */
   long bytes() {
     return doneBytes + openBytes;
+  }
+
+  /**
+   * Writes further rows with {@code evolved}, the schema the batch's commit gives the table; files
+   * open until now are closed with the schema they were written with.
+   */
+  void evolve(Schema evolved) {
+    closeOpen();
+    this.schema = evolved;
+    this.key = spec.isUnpartitioned() ? null : new PartitionKey(spec, evolved);
+  }
+
+  private void closeOpen() {
+    if (unpartitioned != null) {
+      unpartitioned.close();
+    } else {
+      byPartition.values().forEach(RollingFile::close);
+      byPartition.clear();
+    }
+    openBytes = 0;
   }
 
   /** Closes every open file; the data files of the batch. */
@@ -98,6 +138,18 @@ final class PartitionedFiles {
   /** Every file location this batch created, closed or not, for deletion on abort. */
   List<String> locations() {
     return created;
+  }
+
+  /** A new file for delete files of the batch, in {@code partition} (null: unpartitioned). */
+  EncryptedOutputFile newDeleteFile(StructLike partition) {
+    EncryptedOutputFile out =
+        partition == null ? files.newOutputFile() : files.newOutputFile(spec, partition);
+    created.add(out.encryptingOutputFile().location());
+    return out;
+  }
+
+  Map<String, String> writeProperties() {
+    return writeProperties;
   }
 
   private long openLength() {
@@ -129,20 +181,23 @@ final class PartitionedFiles {
   private final class RollingFile {
     private final StructLike partition;
     private DataWriter<StructLike> writer;
+    private String location;
     private long fileRows;
 
     RollingFile(StructLike partition) {
       this.partition = partition;
     }
 
-    void write(StructLike row) {
+    Position write(StructLike row) {
       if (writer == null) {
         writer = open();
       }
       writer.write(row);
+      Position at = new Position(location, fileRows, partition);
       if (++fileRows % CHECK_EVERY == 0 && writer.length() >= targetFileSize) {
         close();
       }
+      return at;
     }
 
     long length() {
@@ -168,14 +223,16 @@ final class PartitionedFiles {
     private DataWriter<StructLike> open() {
       EncryptedOutputFile out =
           partition == null ? files.newOutputFile() : files.newOutputFile(spec, partition);
-      created.add(out.encryptingOutputFile().location());
+      location = out.encryptingOutputFile().location();
+      created.add(location);
       try {
         return Parquet.writeData(out)
             .forTable(table)
+            .schema(schema)
             .setAll(writeProperties)
             .withSpec(spec)
             .withPartition(partition)
-            .createWriterFunc(type -> InternalWriter.create(table.schema().asStruct(), type))
+            .createWriterFunc(type -> InternalWriter.create(schema.asStruct(), type))
             .overwrite()
             .build();
       } catch (IOException e) {

@@ -38,7 +38,17 @@ final class RowLayout {
 
   /** Checks that rows of {@code row} can be written as {@code table} and plans how. */
   static RowLayout of(TableId id, Types.StructType table, Type.Struct row) {
-    return struct(id, "", table, row);
+    return of(id, table, row, Map.of());
+  }
+
+  /**
+   * @param sourceIds the source id (Protobuf field number) of table columns by Iceberg field id
+   *     ({@link SourceIds}): a row field with a source id lands in the column of that id whatever
+   *     its name, so a renamed Protobuf field keeps its column
+   */
+  static RowLayout of(
+      TableId id, Types.StructType table, Type.Struct row, Map<Integer, Integer> sourceIds) {
+    return struct(id, "", table, row, sourceIds);
   }
 
   int size() {
@@ -74,25 +84,47 @@ final class RowLayout {
 
   @SuppressWarnings("unchecked")
   private static RowLayout struct(
-      TableId id, String path, Types.StructType table, Type.Struct row) {
+      TableId id,
+      String path,
+      Types.StructType table,
+      Type.Struct row,
+      Map<Integer, Integer> sourceIds) {
     List<Types.NestedField> columns = table.fields();
     int[] positions = new int[columns.size()];
-    boolean same = columns.size() == row.fields().size();
+    java.util.Arrays.fill(positions, -1);
     RowLayout[] structs = null;
     UnaryOperator<Object>[] adapters = null;
-    for (Field f : row.fields()) {
-      if (table.field(f.name()) == null) {
+    for (int p = 0; p < row.fields().size(); p++) {
+      Field f = row.fields().get(p);
+      int c = column(table, f, sourceIds);
+      if (c < 0) {
         throw Errors.of(
             "Table " + id + " has no column '" + path + f.name() + "' that the rows have",
-            "add the column to the table (automatic schema evolution comes in a later version) or drop the field"
-                + " from the source schema",
+            "schema evolution adds such columns before rows are laid out; if the table's schema was"
+                + " changed meanwhile, restart Floe so that it reads the table again",
             null);
       }
+      if (positions[c] >= 0) {
+        throw Errors.of(
+            "Table "
+                + id
+                + " column '"
+                + path
+                + columns.get(c).name()
+                + "' would take both the rows' fields '"
+                + row.fields().get(positions[c]).name()
+                + "' and '"
+                + f.name()
+                + "'",
+            "a field's alias or number names another field's column: fix the source schema",
+            null);
+      }
+      positions[c] = p;
     }
+    boolean same = columns.size() == row.fields().size();
     for (int i = 0; i < columns.size(); i++) {
       Types.NestedField column = columns.get(i);
-      int p = row.indexOf(column.name());
-      positions[i] = p;
+      int p = positions[i];
       same &= p == i;
       if (p < 0) {
         if (column.isRequired()) {
@@ -122,7 +154,7 @@ final class RowLayout {
             "make the column optional (ALTER TABLE ... DROP NOT NULL) or the field required",
             null);
       }
-      Object plan = plan(id, path + column.name(), column.type(), f.type());
+      Object plan = plan(id, path + column.name(), column.type(), f.type(), sourceIds);
       if (plan instanceof RowLayout nested) {
         structs = structs == null ? new RowLayout[columns.size()] : structs;
         structs[i] = nested;
@@ -135,19 +167,58 @@ final class RowLayout {
   }
 
   /**
+   * The column of a row field: by source id when both sides have one (Protobuf numbers outlive
+   * names), else by name, else by one of the field's aliases (its earlier names, Avro). -1: none.
+   */
+  static int column(Types.StructType table, Field f, Map<Integer, Integer> sourceIds) {
+    List<Types.NestedField> columns = table.fields();
+    if (f.sourceId() > 0) {
+      boolean numbered = false;
+      for (int i = 0; i < columns.size(); i++) {
+        Integer sourceId = sourceIds.get(columns.get(i).fieldId());
+        numbered |= sourceId != null;
+        if (sourceId != null && sourceId == f.sourceId()) {
+          return i;
+        }
+      }
+      if (numbered) {
+        return -1; // a new number is a new field, even if its name is an old one
+      }
+    }
+    int byName = indexOf(columns, f.name());
+    for (int a = 0; byName < 0 && a < f.aliases().size(); a++) {
+      byName = indexOf(columns, f.aliases().get(a));
+    }
+    return byName;
+  }
+
+  private static int indexOf(List<Types.NestedField> columns, String name) {
+    for (int i = 0; i < columns.size(); i++) {
+      if (columns.get(i).name().equals(name)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
    * Null when values go through as they are, a layout for structs, an adapter for containers of
    * structs.
    */
   private static Object plan(
-      TableId id, String path, org.apache.iceberg.types.Type table, Type row) {
+      TableId id,
+      String path,
+      org.apache.iceberg.types.Type table,
+      Type row,
+      Map<Integer, Integer> sourceIds) {
     if (table.isStructType() && row instanceof Type.Struct s) {
-      return struct(id, path + ".", table.asStructType(), s);
+      return struct(id, path + ".", table.asStructType(), s, sourceIds);
     }
     if (table.isListType() && row instanceof Type.ListType l) {
       Types.ListType list = table.asListType();
       requireOptionalMatch(id, path + ".element", list.isElementRequired(), l.elementOptional());
       UnaryOperator<Object> element =
-          adapter(plan(id, path + ".element", list.elementType(), l.element()));
+          adapter(plan(id, path + ".element", list.elementType(), l.element(), sourceIds));
       return element == null
           ? null
           : (UnaryOperator<Object>) v -> new MappedCollection((Collection<?>) v, element);
@@ -155,8 +226,10 @@ final class RowLayout {
     if (table.isMapType() && row instanceof Type.MapType m) {
       Types.MapType map = table.asMapType();
       requireOptionalMatch(id, path + ".value", map.isValueRequired(), m.valueOptional());
-      UnaryOperator<Object> key = adapter(plan(id, path + ".key", map.keyType(), m.key()));
-      UnaryOperator<Object> value = adapter(plan(id, path + ".value", map.valueType(), m.value()));
+      UnaryOperator<Object> key =
+          adapter(plan(id, path + ".key", map.keyType(), m.key(), sourceIds));
+      UnaryOperator<Object> value =
+          adapter(plan(id, path + ".value", map.valueType(), m.value(), sourceIds));
       return key == null && value == null
           ? null
           : (UnaryOperator<Object>) v -> new MappedMap((Map<?, ?>) v, key, value);
@@ -164,9 +237,18 @@ final class RowLayout {
     if (table.isPrimitiveType()
         && !(row instanceof Type.Struct
             || row instanceof Type.ListType
-            || row instanceof Type.MapType)
-        && table.equals(SchemaMapping.toType(row, new AtomicInteger()))) {
-      return null;
+            || row instanceof Type.MapType)) {
+      org.apache.iceberg.types.Type rowType = SchemaMapping.toType(row, new AtomicInteger());
+      if (table.equals(rowType)) {
+        return null;
+      }
+      if (Promotions.holds(table, rowType)) { // rows of an older, narrower schema
+        return switch (table.typeId()) {
+          case LONG -> (UnaryOperator<Object>) v -> ((Integer) v).longValue();
+          case DOUBLE -> (UnaryOperator<Object>) v -> ((Float) v).doubleValue();
+          default -> null; // a wider decimal of the same scale takes the BigDecimal as it is
+        };
+      }
     }
     throw Errors.of(
         "Table "
@@ -177,7 +259,7 @@ final class RowLayout {
             + table
             + " but the rows' field has type "
             + row,
-        "type changes are not supported yet: write to a new table or keep the field's type",
+        "keep the field's type in the source schema, or write to a new table",
         null);
   }
 

@@ -40,7 +40,11 @@ final class Tables {
   /** The table, created from {@code schema} and the spec when it does not exist yet. */
   Table loadOrCreate(TableSpec spec, Type.Struct schema) {
     Table table = load(spec);
-    return table != null ? table : create(spec, schema);
+    if (table == null) {
+      table = create(spec, schema);
+      SourceIds.record(table, schema);
+    }
+    return table;
   }
 
   private Table create(TableSpec spec, Type.Struct rowSchema) {

@@ -13,6 +13,7 @@ import dev.floe.core.row.Field;
 import dev.floe.core.row.Row;
 import dev.floe.core.row.Type;
 import dev.floe.core.sink.CommitResult;
+import dev.floe.core.sink.TableSpec;
 import dev.floe.core.sink.WriteBatch;
 import dev.floe.sinks.iceberg.IcebergTestRows;
 import java.nio.file.Files;
@@ -199,6 +200,45 @@ class DeltaTableLayoutTest {
         .isInstanceOf(FloeException.class)
         .hasMessageContaining("names column 'created'");
     assertThat(DeltaFixtures.log(warehouse, "sales.orders").tableExists()).isFalse();
+  }
+
+  @Test
+  void aRowWithAFieldTheDeltaTableLacksIsASchemaChangeAndTheBatchGoesOn() {
+    DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
+    WriteBatch batch = sink.newBatch(DeltaFixtures.spec("sales.orders"));
+    batch.write(ORDER, Row.wrap(1L, MAY_17_2024, "DE", null));
+    List<Field> wider = new ArrayList<>(ORDER.fields());
+    wider.add(Field.optional("coupon", Type.Primitive.STRING));
+
+    assertThatThrownBy(
+            () -> batch.write(new Type.Struct(wider), Row.wrap(2L, MAY_17_2024, "DE", null, "X")))
+        .isInstanceOf(dev.floe.core.SchemaChangeException.class)
+        .hasMessageContaining("has no column 'coupon'")
+        .hasMessageContaining("Delta tables do not evolve yet");
+    assertThat(batch.usable()).as("nothing was half-written").isTrue();
+    batch.write(ORDER, Row.wrap(3L, MAY_17_2024, "FR", null));
+    batch.commit(GROUP, PartitionOffsets.empty(), offsets("orders", 0, 3));
+
+    assertThat(DeltaFixtures.read(warehouse, "sales.orders"))
+        .extracting(r -> r.get("order_id"))
+        .containsExactlyInAnyOrder(1L, 3L);
+  }
+
+  @Test
+  void keyedTablesAreRefusedForDelta() {
+    DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
+    TableSpec keyed =
+        new TableSpec(
+            dev.floe.core.TableId.parse("sales.orders"),
+            "local",
+            List.of(),
+            128L << 20,
+            Map.of(),
+            List.of("order_id"),
+            dev.floe.core.config.TableMapping.SchemaEvolution.FULL);
+    assertThatThrownBy(() -> sink.newBatch(keyed))
+        .isInstanceOf(FloeException.class)
+        .hasMessageContaining("append-only");
   }
 
   @Test

@@ -219,6 +219,7 @@ class ExactlyOnceCommitTest {
                 EVENTS.id(),
                 flaky,
                 List.of(),
+                List.of(),
                 GROUP,
                 offsets("events", 0, 10),
                 offsets("events", 0, 20),
@@ -244,6 +245,7 @@ class ExactlyOnceCommitTest {
         new OffsetCommit(
             EVENTS.id(),
             new BaseTable(ops, real.name()),
+            List.of(),
             List.of(),
             GROUP,
             offsets("events", 0, 10),

@@ -142,22 +142,115 @@ class RoundTripTest {
   }
 
   @Test
-  void aRowFieldTheTableLacksIsAnErrorThatNamesTheColumn() {
+  void aRenamedProtobufFieldKeepsItsColumnByFieldNumber() {
+    sink = new IcebergTableSink(Fixtures.config(warehouse));
+    Type.Struct v1 =
+        new Type.Struct(
+            List.of(
+                new Field("id", Type.Primitive.LONG, false, null, 1),
+                new Field("name", Type.Primitive.STRING, true, null, 2),
+                new Field(
+                    "address",
+                    new Type.Struct(
+                        List.of(new Field("town", Type.Primitive.STRING, true, null, 1))),
+                    true,
+                    null,
+                    3)));
+    Type.Struct v2 = // name → full_name and address.town → address.city, numbers kept
+        new Type.Struct(
+            List.of(
+                new Field("id", Type.Primitive.LONG, false, null, 1),
+                new Field("full_name", Type.Primitive.STRING, true, null, 2),
+                new Field(
+                    "address",
+                    new Type.Struct(
+                        List.of(new Field("city", Type.Primitive.STRING, true, null, 1))),
+                    true,
+                    null,
+                    3)));
+    WriteBatch batch = sink.newBatch(Fixtures.spec("raw.renamed"));
+    batch.write(v1, Row.wrap(1L, "ann", Row.wrap("oslo")));
+    batch.write(v2, Row.wrap(2L, "bo", Row.wrap("rome")));
+    batch.write(v1, Row.wrap(3L, "cy", Row.wrap("lima"))); // a late producer of v1: same column
+    batch.commit(GROUP, PartitionOffsets.empty(), offsets("renamed", 0, 3));
+
+    Table table = Fixtures.load(warehouse, "raw.renamed");
+    assertThat(table.schema().columns())
+        .extracting(org.apache.iceberg.types.Types.NestedField::name)
+        .containsExactly("id", "name", "address");
+    assertThat(table.properties()).containsEntry(SourceIds.PROPERTY, "1:1,2:2,3:3,4:1");
+    Map<Long, String> names =
+        Fixtures.read(table).stream()
+            .collect(
+                Collectors.toMap(
+                    r -> (Long) r.getField("id"),
+                    r ->
+                        r.getField("name")
+                            + "@"
+                            + ((Record) r.getField("address")).getField("town")));
+    assertThat(names).isEqualTo(Map.of(1L, "ann@oslo", 2L, "bo@rome", 3L, "cy@lima"));
+
+    Type.Struct reused = // number 5 is a new field, whatever its name
+        new Type.Struct(
+            List.of(
+                new Field("id", Type.Primitive.LONG, false, null, 1),
+                new Field("name", Type.Primitive.STRING, true, null, 5)));
+    WriteBatch next = sink.newBatch(Fixtures.spec("raw.renamed"));
+    assertThatThrownBy(() -> next.write(reused, Row.wrap(4L, "dee")))
+        .isInstanceOf(FloeException.class)
+        .hasMessageContaining(
+            "column 'name' belongs to another source field (Protobuf field number 2)")
+        .hasMessageContaining("field number 5 now has its name");
+    next.abort();
+  }
+
+  @Test
+  void aFieldRenamedWithAnAvroAliasKeepsItsColumn() {
+    sink = new IcebergTableSink(Fixtures.config(warehouse));
+    Type.Struct v1 =
+        new Type.Struct(
+            List.of(
+                Field.required("id", Type.Primitive.LONG),
+                Field.optional("name", Type.Primitive.STRING)));
+    Type.Struct v2 =
+        new Type.Struct(
+            List.of(
+                Field.required("id", Type.Primitive.LONG),
+                new Field("full_name", Type.Primitive.STRING, true, null, 0, List.of("name"))));
+    WriteBatch batch = sink.newBatch(Fixtures.spec("raw.aliased"));
+    batch.write(v1, Row.wrap(1L, "ann"));
+    batch.write(v2, Row.wrap(2L, "bo"));
+    batch.commit(GROUP, PartitionOffsets.empty(), offsets("aliased", 0, 2));
+
+    Table table = Fixtures.load(warehouse, "raw.aliased");
+    assertThat(table.properties()).doesNotContainKey(SourceIds.PROPERTY);
+    assertThat(
+            Fixtures.read(table).stream()
+                .collect(Collectors.toMap(r -> (Long) r.getField("id"), r -> r.getField("name"))))
+        .isEqualTo(Map.of(1L, "ann", 2L, "bo"));
+  }
+
+  @Test
+  void aRowFieldTheTableLacksBecomesANewOptionalColumn() {
     sink = new IcebergTableSink(Fixtures.config(warehouse));
     Type.Struct v1 = new Type.Struct(List.of(Field.required("id", Type.Primitive.LONG)));
     Type.Struct v2 =
         new Type.Struct(
             List.of(
                 Field.required("id", Type.Primitive.LONG),
-                Field.optional("extra", Type.Primitive.STRING)));
+                Field.required("extra", Type.Primitive.STRING)));
     WriteBatch batch = sink.newBatch(Fixtures.spec("raw.narrow"));
     batch.write(v1, Row.wrap(1L));
+    batch.write(v2, Row.wrap(2L, "x"));
+    batch.commit(GROUP, PartitionOffsets.empty(), offsets("narrow", 0, 2));
 
-    assertThatThrownBy(() -> batch.write(v2, Row.wrap(2L, "x")))
-        .isInstanceOf(FloeException.class)
-        .hasMessageContaining("raw.narrow")
-        .hasMessageContaining("'extra'");
-    batch.abort();
+    Table table = Fixtures.load(warehouse, "raw.narrow");
+    assertThat(table.schema().findField("extra").isOptional())
+        .as("optional: earlier rows have no value")
+        .isTrue();
+    assertThat(Fixtures.read(table))
+        .extracting(r -> r.getField("extra"))
+        .containsExactlyInAnyOrder(null, "x");
   }
 
   @Test
