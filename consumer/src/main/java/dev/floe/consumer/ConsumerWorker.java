@@ -55,6 +55,8 @@ final class ConsumerWorker implements Runnable {
   private final OffsetLedger ledger = new OffsetLedger();
   private final DeadLetters deadLetters;
   private final DeadLetterIndex deadLetterIndex;
+  // the record as decoded and written (a replayed dead letter's original); offsets stay consumed
+  private final java.util.function.UnaryOperator<ConsumerRecord<byte[], byte[]>> source;
   private volatile boolean stopping;
 
   ConsumerWorker(
@@ -66,8 +68,10 @@ final class ConsumerWorker implements Runnable {
       String resetPolicy,
       PipelineStats stats,
       DeadLetters deadLetters,
-      DeadLetterIndex deadLetterIndex) {
+      DeadLetterIndex deadLetterIndex,
+      java.util.function.UnaryOperator<ConsumerRecord<byte[], byte[]>> source) {
     this.consumer = consumer;
+    this.source = source;
     this.group = group;
     this.router = router;
     this.decoder = decoder;
@@ -143,7 +147,8 @@ final class ConsumerWorker implements Runnable {
    * Routes one record to its tables; false when a commit was fenced and the worker re-positioned.
    */
   private boolean process(
-      ConsumerRecord<byte[], byte[]> r, SourcePartition p, List<TableRoute> routes) {
+      ConsumerRecord<byte[], byte[]> consumed, SourcePartition p, List<TableRoute> routes) {
+    ConsumerRecord<byte[], byte[]> r = source.apply(consumed);
     DecodedRecord decoded = null;
     Change change = null;
     BadRecordException undecodable = null;
@@ -154,7 +159,7 @@ final class ConsumerWorker implements Runnable {
         throw new IllegalStateException(
             "no position for " + p + " in " + route.key() + ": partition was not assigned");
       }
-      if (r.offset() < entry.start()) {
+      if (consumed.offset() < entry.start()) {
         continue; // already in this table
       }
       OpenBatch batch = open.get(route.key());
@@ -168,7 +173,7 @@ final class ConsumerWorker implements Runnable {
           && deadLetterIndex.contains(
               mapping.deadLetterTopicFor(r.topic()), r.topic(), r.partition(), r.offset())) {
         // dead-lettered by a run that crashed before committing past it: never both places
-        batch.cover(p, entry.committed(), r.offset());
+        batch.cover(p, entry.committed(), consumed.offset());
         continue;
       }
       try {
@@ -205,7 +210,7 @@ final class ConsumerWorker implements Runnable {
       } catch (BadRecordException e) {
         badRecord(route, batch, r, e);
       }
-      batch.cover(p, entry.committed(), r.offset());
+      batch.cover(p, entry.committed(), consumed.offset());
       if (batch.full() && !commit(batch)) {
         return false;
       }
