@@ -44,6 +44,48 @@ class FloeCommandTest {
         .contains("topics matching /web\\..*/ -> web.${topic}");
   }
 
+  /** A corpus of broken files: each gets one message naming the key (and line) and a fix. */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      value = {
+        "unknown key|    tabel: x.y|line 10, 'tables[0].tabel': unknown key",
+        "wrong type|    commit: { max-records: many }|'tables[0].commit.max-records': 'many' is not a whole number",
+        "missing table|    formats: [iceberg]|'tables[0].table': is required",
+        "bad transform|    partition-by: [weekday(ts)]|unknown transform 'weekday'",
+        "bad enum|    on-error: ignore|'ignore' is not a valid value",
+        "dead letter without policy|    dead-letter: { topic: x }|is only used with on-error: dead-letter",
+        "bad level|    schema-evolution: yolo|'yolo' is not a valid value",
+        "upsert without key|    mode: upsert|'tables[0].key.columns': is required with mode: upsert",
+        "bad duration|    commit: { interval: soon }|'soon' is not a duration",
+      })
+  void validateNamesEachConfigErrorWithItsKey(String what, String line, String message)
+      throws IOException {
+    String yaml =
+        """
+        kafka:
+          bootstrap.servers: localhost:9092
+        schema-registry:
+          url: http://localhost:8081
+        warehouse: warehouse
+        tables:
+          - topics: [orders]
+            table: sales.orders
+        """;
+    // CSV values lose their leading blanks: the indentation is added here
+    String broken =
+        what.equals("missing table")
+            ? yaml.replace("    table: sales.orders\n", "") + "    " + line + "\n"
+            : yaml + "    # the broken line\n    " + line + "\n";
+    Path file = write("broken.yaml", broken);
+
+    Cli.Result result = Cli.floe("validate", file.toString());
+
+    assertThat(result.exitCode()).as(what).isEqualTo(ExitCodes.BAD_CONFIG);
+    assertThat(result.err()).as(what).contains(message).contains("Fix:");
+    assertThat(result.err().lines().count()).as("one message").isEqualTo(1);
+  }
+
   @Test
   void validateRejectsAnUnknownKeyNamingItsPathAndLine() throws IOException {
     Path file = write("floe.yaml", VALID + "    comit: { interval: 10s }\n");
