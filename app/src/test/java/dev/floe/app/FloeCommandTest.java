@@ -87,6 +87,29 @@ class FloeCommandTest {
   }
 
   @Test
+  void runStopsWithOneClearMessageWhenNoBrokerAnswers() throws IOException {
+    int port = dev.floe.embedded.FreePorts.pick();
+    Path file =
+        write(
+            "unreachable.yaml",
+            VALID
+                .replace("localhost:9092", "localhost:" + port)
+                .replace(
+                    "group.id: floe-orders",
+                    "group.id: floe-orders\n  default.api.timeout.ms: 1500"));
+
+    Cli.Result result = Cli.floe("run", "--config", file.toString());
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
+    assertThat(result.err())
+        .contains(
+            "'kafka.bootstrap.servers': no broker at localhost:"
+                + port
+                + " answered within 1500 ms")
+        .contains("Fix: check the addresses and ports");
+  }
+
+  @Test
   void validateRejectsAnUnknownKeyNamingItsPathAndLine() throws IOException {
     Path file = write("floe.yaml", VALID + "    comit: { interval: 10s }\n");
 
