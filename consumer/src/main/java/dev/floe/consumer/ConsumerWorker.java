@@ -13,6 +13,7 @@ import dev.floe.core.FloeException;
 import dev.floe.core.PartitionOffsets;
 import dev.floe.core.SourcePartition;
 import dev.floe.core.SourcePosition;
+import dev.floe.core.TransientException;
 import dev.floe.core.config.TableMapping;
 import dev.floe.core.sink.CommitResult;
 import dev.floe.core.sink.TableSink;
@@ -55,6 +56,7 @@ final class ConsumerWorker implements Runnable {
   private final OffsetLedger ledger = new OffsetLedger();
   private final DeadLetters deadLetters;
   private final DeadLetterIndex deadLetterIndex;
+  private final FaultEpisodes faults;
   // the record as decoded and written (a replayed dead letter's original); offsets stay consumed
   private final java.util.function.UnaryOperator<ConsumerRecord<byte[], byte[]>> source;
   private volatile boolean stopping;
@@ -69,7 +71,9 @@ final class ConsumerWorker implements Runnable {
       PipelineStats stats,
       DeadLetters deadLetters,
       DeadLetterIndex deadLetterIndex,
-      java.util.function.UnaryOperator<ConsumerRecord<byte[], byte[]>> source) {
+      java.util.function.UnaryOperator<ConsumerRecord<byte[], byte[]>> source,
+      FaultEpisodes faults) {
+    this.faults = faults;
     this.consumer = consumer;
     this.source = source;
     this.group = group;
@@ -98,10 +102,33 @@ final class ConsumerWorker implements Runnable {
       consumer.subscribe(router.fixedTopics(), listener);
     }
     try {
+      boolean reposition = false;
       while (!stopping) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-        process(records);
-        commitDue();
+        try {
+          if (reposition) { // after a fault: where the tables say, which may fail again
+            positioner.position(consumer.assignment());
+            reposition = false;
+          }
+          ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+          process(records);
+          commitDue();
+          faults.succeeded();
+        } catch (BadRecordException | WakeupException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          if (stopping || !TransientException.isTransient(e)) {
+            throw e;
+          }
+          stats.fault();
+          abortAll(); // their records are read again from the tables' offsets
+          try {
+            faults.failed(e);
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw e;
+          }
+          reposition = true;
+        }
       }
     } catch (WakeupException e) {
       // stop() was called: fall through to the final commit
@@ -276,6 +303,9 @@ final class ConsumerWorker implements Runnable {
     try {
       batch.write(decoded.schema(), decoded.row());
     } catch (FloeException e) {
+      if (TransientException.isTransient(e)) {
+        throw e; // the storage failed, not the record: retried
+      }
       throw Errors.badRecord(
           new SourcePosition(r.topic(), r.partition(), r.offset()),
           e instanceof dev.floe.core.SchemaChangeException
@@ -295,6 +325,9 @@ final class ConsumerWorker implements Runnable {
     try {
       batch.delete(key.schema(), key.row());
     } catch (FloeException e) {
+      if (TransientException.isTransient(e)) {
+        throw e;
+      }
       throw Errors.badRecord(
           new SourcePosition(r.topic(), r.partition(), r.offset()),
           BadRecordException.Stage.WRITE,

@@ -103,7 +103,8 @@ public final class Pipeline implements AutoCloseable {
               stats,
               new DeadLetters(config.kafka(), clientId),
               new DeadLetterIndex(config.kafka(), router),
-              source);
+              source,
+              new FaultEpisodes("floe-worker-" + i, config.unhealthyAfter(), stats));
       Thread thread = new Thread(() -> runWorker(worker), "floe-worker-" + i);
       workers.add(worker);
       threads.add(thread);
