@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,6 +108,41 @@ class FloeCommandTest {
                 + port
                 + " answered within 1500 ms")
         .contains("Fix: check the addresses and ports");
+  }
+
+  @Test
+  void secretsNeverReachTheOutputOfValidateOrAFailingRun() throws IOException {
+    int port = dev.floe.embedded.FreePorts.pick();
+    Path file =
+        write(
+            "secret.yaml",
+            """
+            kafka:
+              bootstrap.servers: localhost:%d
+              default.api.timeout.ms: 1000
+              security.protocol: SASL_PLAINTEXT
+              sasl.mechanism: PLAIN
+              sasl.jaas.config: org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="kafka-s3cr3t";
+            schema-registry:
+              url: http://localhost:%d
+              basic-auth: { username: reader, password: registry-s3cr3t }
+            warehouse: warehouse
+            tables:
+              - topics: [orders]
+                table: sales.orders
+            """
+                .formatted(port, port));
+
+    Cli.Result validate = Cli.floe("validate", file.toString());
+    Cli.Result run = Cli.floe("run", "--config", file.toString());
+
+    assertThat(validate.exitCode()).isZero();
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILED);
+    for (Cli.Result r : List.of(validate, run)) {
+      assertThat(r.out() + r.err())
+          .doesNotContain("kafka-s3cr3t")
+          .doesNotContain("registry-s3cr3t");
+    }
   }
 
   @Test
