@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       DemoCommand.class,
       ValidateCommand.class,
-      PlanSchemaCommand.class
+      PlanSchemaCommand.class,
+      ReplayDlqCommand.class
     })
 public final class FloeCommand {
   public static void main(String[] args) {

@@ -42,6 +42,12 @@ final class RunCommand implements Callable<Integer> {
       spec.commandLine().getErr().println(config + ": " + e.getMessage());
       return ExitCodes.BAD_CONFIG;
     }
+    try {
+      dev.floe.consumer.KafkaReachability.check(parsed.kafka());
+    } catch (FloeException e) {
+      spec.commandLine().getErr().println("floe: " + e.getMessage());
+      return ExitCodes.FAILED;
+    }
     Materializer materializer = new Materializer(parsed);
     StopSignals.onStop(materializer::close);
     LOG.info(

@@ -136,6 +136,84 @@ class DeadLetterIT {
     assertThat(count("crashy.floe-dlq")).as("each letter once").isEqualTo(2);
   }
 
+  @Test
+  void replayReingestsDeadLettersOnceTheCauseIsFixedExactlyOnceWithTheirOriginalOffsets()
+      throws Exception {
+    broker.createTopic("replayed", 1);
+    org.apache.avro.Schema v1 =
+        new org.apache.avro.Schema.Parser()
+            .parse(
+                """
+                {"type": "record", "name": "Visit", "namespace": "it.replay", "fields": [
+                  {"name": "n", "type": "long"}]}""");
+    org.apache.avro.Schema v2 =
+        new org.apache.avro.Schema.Parser()
+            .parse(
+                """
+                {"type": "record", "name": "Visit", "namespace": "it.replay", "fields": [
+                  {"name": "n", "type": "long"},
+                  {"name": "page", "type": ["null", "string"], "default": null}]}""");
+    try (ConfluentAvroProducer producer =
+        new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
+      for (long n = 0; n < 100; n++) {
+        boolean newer = n >= 50 && n < 70; // a producer rolled out v2 early
+        org.apache.avro.generic.GenericRecord r =
+            new org.apache.avro.generic.GenericData.Record(newer ? v2 : v1);
+        r.put("n", n);
+        if (newer) {
+          r.put("page", "p" + n);
+        }
+        producer.send("replayed", r).get();
+      }
+    }
+    String tables =
+        """
+        tables:
+          - topics: [replayed]
+            table: raw.replayed
+            on-error: dead-letter
+            schema-evolution: %s
+            commit: { interval: 500ms }
+        """;
+    FloeConfig strict = TestConfigs.parse(dir, broker, registry, tables.formatted("none"));
+    assertThat(
+            Pipelines.runUntil(
+                strict,
+                Duration.ofSeconds(60),
+                () ->
+                    IcebergTables.exists(strict, "raw.replayed")
+                        && IcebergTables.committed(strict, "raw.replayed").asMap().values().stream()
+                            .anyMatch(next -> next == 100)))
+        .isNull();
+    assertThat(IcebergTables.rows(strict, "raw.replayed")).hasSize(80);
+    assertThat(count("replayed.floe-dlq")).isEqualTo(20);
+
+    // the cause is fixed: the mapping now lets the table evolve
+    Path fixed = TestConfigs.write(dir, broker, registry, "floe-it", tables.formatted("full"));
+    Cli.Result replay =
+        Cli.floe("replay-dlq", "--config", fixed.toString(), "--table", "raw.replayed");
+    assertThat(replay.exitCode()).as(replay.err()).isZero();
+    assertThat(replay.out())
+        .contains("replayed 20 dead letters")
+        .contains("20 landed, 0 failed again");
+
+    FloeConfig parsed = ConfigFiles.load(fixed);
+    List<Record> rows = IcebergTables.rows(parsed, "raw.replayed");
+    assertThat(rows).hasSize(100);
+    for (Record r : rows) {
+      Record kafka = (Record) r.getField("_kafka");
+      assertThat(kafka.getField("topic")).isEqualTo("replayed");
+      assertThat(kafka.getField("offset")).as("original offset").isEqualTo(r.getField("n"));
+      long n = (Long) r.getField("n");
+      assertThat(r.getField("page")).isEqualTo(n >= 50 && n < 70 ? "p" + n : null);
+    }
+
+    Cli.Result again =
+        Cli.floe("replay-dlq", "--config", fixed.toString(), "--table", "raw.replayed");
+    assertThat(again.exitCode()).isZero();
+    assertThat(IcebergTables.rows(parsed, "raw.replayed")).as("exactly once").hasSize(100);
+  }
+
   // --- fixtures
 
   private FloeConfig config(String topic, String table, String onError) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,106 @@ class FloeCommandTest {
         .contains("topics [orders] -> sales.orders (append, [iceberg], catalog local")
         .contains("5000 records")
         .contains("topics matching /web\\..*/ -> web.${topic}");
+  }
+
+  /** A corpus of broken files: each gets one message naming the key (and line) and a fix. */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      value = {
+        "unknown key|    tabel: x.y|line 10, 'tables[0].tabel': unknown key",
+        "wrong type|    commit: { max-records: many }|'tables[0].commit.max-records': 'many' is not a whole number",
+        "missing table|    formats: [iceberg]|'tables[0].table': is required",
+        "bad transform|    partition-by: [weekday(ts)]|unknown transform 'weekday'",
+        "bad enum|    on-error: ignore|'ignore' is not a valid value",
+        "dead letter without policy|    dead-letter: { topic: x }|is only used with on-error: dead-letter",
+        "bad level|    schema-evolution: yolo|'yolo' is not a valid value",
+        "upsert without key|    mode: upsert|'tables[0].key.columns': is required with mode: upsert",
+        "bad duration|    commit: { interval: soon }|'soon' is not a duration",
+      })
+  void validateNamesEachConfigErrorWithItsKey(String what, String line, String message)
+      throws IOException {
+    String yaml =
+        """
+        kafka:
+          bootstrap.servers: localhost:9092
+        schema-registry:
+          url: http://localhost:8081
+        warehouse: warehouse
+        tables:
+          - topics: [orders]
+            table: sales.orders
+        """;
+    // CSV values lose their leading blanks: the indentation is added here
+    String broken =
+        what.equals("missing table")
+            ? yaml.replace("    table: sales.orders\n", "") + "    " + line + "\n"
+            : yaml + "    # the broken line\n    " + line + "\n";
+    Path file = write("broken.yaml", broken);
+
+    Cli.Result result = Cli.floe("validate", file.toString());
+
+    assertThat(result.exitCode()).as(what).isEqualTo(ExitCodes.BAD_CONFIG);
+    assertThat(result.err()).as(what).contains(message).contains("Fix:");
+    assertThat(result.err().lines().count()).as("one message").isEqualTo(1);
+  }
+
+  @Test
+  void runStopsWithOneClearMessageWhenNoBrokerAnswers() throws IOException {
+    int port = dev.floe.embedded.FreePorts.pick();
+    Path file =
+        write(
+            "unreachable.yaml",
+            VALID
+                .replace("localhost:9092", "localhost:" + port)
+                .replace(
+                    "group.id: floe-orders",
+                    "group.id: floe-orders\n  default.api.timeout.ms: 1500"));
+
+    Cli.Result result = Cli.floe("run", "--config", file.toString());
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
+    assertThat(result.err())
+        .contains(
+            "'kafka.bootstrap.servers': no broker at localhost:"
+                + port
+                + " answered within 1500 ms")
+        .contains("Fix: check the addresses and ports");
+  }
+
+  @Test
+  void secretsNeverReachTheOutputOfValidateOrAFailingRun() throws IOException {
+    int port = dev.floe.embedded.FreePorts.pick();
+    Path file =
+        write(
+            "secret.yaml",
+            """
+            kafka:
+              bootstrap.servers: localhost:%d
+              default.api.timeout.ms: 1000
+              security.protocol: SASL_PLAINTEXT
+              sasl.mechanism: PLAIN
+              sasl.jaas.config: org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="kafka-s3cr3t";
+            schema-registry:
+              url: http://localhost:%d
+              basic-auth: { username: reader, password: registry-s3cr3t }
+            warehouse: warehouse
+            tables:
+              - topics: [orders]
+                table: sales.orders
+            """
+                .formatted(port, port));
+
+    Cli.Result validate = Cli.floe("validate", file.toString());
+    Cli.Result run = Cli.floe("run", "--config", file.toString());
+
+    assertThat(validate.exitCode()).isZero();
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILED);
+    for (Cli.Result r : List.of(validate, run)) {
+      assertThat(r.out() + r.err())
+          .doesNotContain("kafka-s3cr3t")
+          .doesNotContain("registry-s3cr3t");
+    }
   }
 
   @Test

@@ -23,6 +23,17 @@ final class TestConfigs {
 
   static Path write(
       Path dir, KafkaBroker broker, SchemaRegistry registry, String group, String tablesYaml) {
+    return write(dir, broker, registry.url(), "30s", group, tablesYaml);
+  }
+
+  /** As above, for any Confluent-API registry and registry retry time. */
+  static Path write(
+      Path dir,
+      KafkaBroker broker,
+      String registryUrl,
+      String retryFor,
+      String group,
+      String tablesYaml) {
     String yaml =
         """
         kafka:
@@ -32,10 +43,10 @@ final class TestConfigs {
           heartbeat.interval.ms: 1000
         schema-registry:
           url: %s
-          retry-for: 30s
+          retry-for: %s
         warehouse: warehouse
         """
-                .formatted(broker.bootstrapServers(), group, registry.url())
+                .formatted(broker.bootstrapServers(), group, registryUrl, retryFor)
             + tablesYaml;
     try {
       Path file = dir.resolve("floe.yaml");

@@ -13,6 +13,7 @@ import dev.floe.core.FloeException;
 import dev.floe.core.PartitionOffsets;
 import dev.floe.core.SourcePartition;
 import dev.floe.core.SourcePosition;
+import dev.floe.core.TransientException;
 import dev.floe.core.config.TableMapping;
 import dev.floe.core.sink.CommitResult;
 import dev.floe.core.sink.TableSink;
@@ -55,6 +56,9 @@ final class ConsumerWorker implements Runnable {
   private final OffsetLedger ledger = new OffsetLedger();
   private final DeadLetters deadLetters;
   private final DeadLetterIndex deadLetterIndex;
+  private final FaultEpisodes faults;
+  // the record as decoded and written (a replayed dead letter's original); offsets stay consumed
+  private final java.util.function.UnaryOperator<ConsumerRecord<byte[], byte[]>> source;
   private volatile boolean stopping;
 
   ConsumerWorker(
@@ -66,8 +70,12 @@ final class ConsumerWorker implements Runnable {
       String resetPolicy,
       PipelineStats stats,
       DeadLetters deadLetters,
-      DeadLetterIndex deadLetterIndex) {
+      DeadLetterIndex deadLetterIndex,
+      java.util.function.UnaryOperator<ConsumerRecord<byte[], byte[]>> source,
+      FaultEpisodes faults) {
+    this.faults = faults;
     this.consumer = consumer;
+    this.source = source;
     this.group = group;
     this.router = router;
     this.decoder = decoder;
@@ -94,10 +102,33 @@ final class ConsumerWorker implements Runnable {
       consumer.subscribe(router.fixedTopics(), listener);
     }
     try {
+      boolean reposition = false;
       while (!stopping) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-        process(records);
-        commitDue();
+        try {
+          if (reposition) { // after a fault: where the tables say, which may fail again
+            positioner.position(consumer.assignment());
+            reposition = false;
+          }
+          ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+          process(records);
+          commitDue();
+          faults.succeeded();
+        } catch (BadRecordException | WakeupException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          if (stopping || !TransientException.isTransient(e)) {
+            throw e;
+          }
+          stats.fault();
+          abortAll(); // their records are read again from the tables' offsets
+          try {
+            faults.failed(e);
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw e;
+          }
+          reposition = true;
+        }
       }
     } catch (WakeupException e) {
       // stop() was called: fall through to the final commit
@@ -143,7 +174,8 @@ final class ConsumerWorker implements Runnable {
    * Routes one record to its tables; false when a commit was fenced and the worker re-positioned.
    */
   private boolean process(
-      ConsumerRecord<byte[], byte[]> r, SourcePartition p, List<TableRoute> routes) {
+      ConsumerRecord<byte[], byte[]> consumed, SourcePartition p, List<TableRoute> routes) {
+    ConsumerRecord<byte[], byte[]> r = source.apply(consumed);
     DecodedRecord decoded = null;
     Change change = null;
     BadRecordException undecodable = null;
@@ -154,7 +186,7 @@ final class ConsumerWorker implements Runnable {
         throw new IllegalStateException(
             "no position for " + p + " in " + route.key() + ": partition was not assigned");
       }
-      if (r.offset() < entry.start()) {
+      if (consumed.offset() < entry.start()) {
         continue; // already in this table
       }
       OpenBatch batch = open.get(route.key());
@@ -168,7 +200,7 @@ final class ConsumerWorker implements Runnable {
           && deadLetterIndex.contains(
               mapping.deadLetterTopicFor(r.topic()), r.topic(), r.partition(), r.offset())) {
         // dead-lettered by a run that crashed before committing past it: never both places
-        batch.cover(p, entry.committed(), r.offset());
+        batch.cover(p, entry.committed(), consumed.offset());
         continue;
       }
       try {
@@ -205,7 +237,7 @@ final class ConsumerWorker implements Runnable {
       } catch (BadRecordException e) {
         badRecord(route, batch, r, e);
       }
-      batch.cover(p, entry.committed(), r.offset());
+      batch.cover(p, entry.committed(), consumed.offset());
       if (batch.full() && !commit(batch)) {
         return false;
       }
@@ -271,6 +303,9 @@ final class ConsumerWorker implements Runnable {
     try {
       batch.write(decoded.schema(), decoded.row());
     } catch (FloeException e) {
+      if (TransientException.isTransient(e)) {
+        throw e; // the storage failed, not the record: retried
+      }
       throw Errors.badRecord(
           new SourcePosition(r.topic(), r.partition(), r.offset()),
           e instanceof dev.floe.core.SchemaChangeException
@@ -290,6 +325,9 @@ final class ConsumerWorker implements Runnable {
     try {
       batch.delete(key.schema(), key.row());
     } catch (FloeException e) {
+      if (TransientException.isTransient(e)) {
+        throw e;
+      }
       throw Errors.badRecord(
           new SourcePosition(r.topic(), r.partition(), r.offset()),
           BadRecordException.Stage.WRITE,

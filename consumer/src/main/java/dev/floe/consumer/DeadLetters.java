@@ -29,6 +29,7 @@ final class DeadLetters implements AutoCloseable {
   static final String SOURCE_TOPIC = "floe.source.topic";
   static final String SOURCE_PARTITION = "floe.source.partition";
   static final String SOURCE_OFFSET = "floe.source.offset";
+  static final String SOURCE_TIMESTAMP = "floe.source.timestamp";
   static final String STAGE = "floe.error.stage";
   static final String ERROR_CLASS = "floe.error.class";
   static final String ERROR_MESSAGE = "floe.error.message";
@@ -50,11 +51,14 @@ final class DeadLetters implements AutoCloseable {
   void send(ConsumerRecord<byte[], byte[]> r, BadRecordException e, String topic, String table) {
     RecordHeaders headers = new RecordHeaders();
     for (Header h : r.headers()) {
-      headers.add(h);
+      if (!h.key().startsWith("floe.")) { // a replayed letter failing again gets fresh ones
+        headers.add(h);
+      }
     }
     header(headers, SOURCE_TOPIC, r.topic());
     header(headers, SOURCE_PARTITION, String.valueOf(r.partition()));
     header(headers, SOURCE_OFFSET, String.valueOf(r.offset()));
+    header(headers, SOURCE_TIMESTAMP, String.valueOf(r.timestamp()));
     header(headers, STAGE, e.stage().name().toLowerCase(java.util.Locale.ROOT));
     Throwable cause = e.getCause() != null ? e.getCause() : e;
     header(headers, ERROR_CLASS, cause.getClass().getName());
@@ -94,6 +98,44 @@ final class DeadLetters implements AutoCloseable {
     } finally {
       pending.clear();
     }
+  }
+
+  /**
+   * The record a dead letter was made from: its source topic, partition, offset and timestamp, its
+   * key and value, and its own headers (without Floe's); the letter itself when it has no {@code
+   * floe.source.*} headers.
+   */
+  static ConsumerRecord<byte[], byte[]> original(ConsumerRecord<byte[], byte[]> letter) {
+    String topic = header(letter, SOURCE_TOPIC);
+    String partition = header(letter, SOURCE_PARTITION);
+    String offset = header(letter, SOURCE_OFFSET);
+    if (topic == null || partition == null || offset == null) {
+      return letter;
+    }
+    String timestamp = header(letter, SOURCE_TIMESTAMP);
+    RecordHeaders headers = new RecordHeaders();
+    for (Header h : letter.headers()) {
+      if (!h.key().startsWith("floe.")) {
+        headers.add(h);
+      }
+    }
+    return new ConsumerRecord<>(
+        topic,
+        Integer.parseInt(partition),
+        Long.parseLong(offset),
+        timestamp == null ? letter.timestamp() : Long.parseLong(timestamp),
+        org.apache.kafka.common.record.TimestampType.CREATE_TIME,
+        letter.serializedKeySize(),
+        letter.serializedValueSize(),
+        letter.key(),
+        letter.value(),
+        headers,
+        java.util.Optional.empty());
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> r, String key) {
+    Header h = r.headers().lastHeader(key);
+    return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 
   private KafkaProducer<byte[], byte[]> producer() {

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,15 +37,47 @@ public final class Pipeline implements AutoCloseable {
    * @param sinks the table sinks by format name ({@code iceberg})
    */
   public Pipeline(FloeConfig config, Map<String, TableSink> sinks) {
+    this(config, sinks, new Router(config), UnaryOperator.identity(), config.groupId());
+  }
+
+  private final Router router;
+  private final UnaryOperator<ConsumerRecord<byte[], byte[]>> source;
+  private final String group;
+
+  private Pipeline(
+      FloeConfig config,
+      Map<String, TableSink> sinks,
+      Router router,
+      UnaryOperator<ConsumerRecord<byte[], byte[]>> source,
+      String group) {
     this.config = config;
     this.sinks = Map.copyOf(sinks);
+    this.router = router;
+    this.source = source;
+    this.group = group;
+  }
+
+  /**
+   * A pipeline that re-ingests the dead letters of {@code table}: it consumes the dead-letter
+   * topics (keys of {@code sources}, values their source topics) as consumer group {@code group}
+   * and writes each letter's original record, with its original topic, partition and offset,
+   * exactly once: the table records the group's progress through the dead-letter topics as for any
+   * source.
+   */
+  public static Pipeline replaying(
+      FloeConfig config,
+      Map<String, TableSink> sinks,
+      Map<String, String> sources,
+      dev.floe.core.TableId table,
+      String group) {
+    return new Pipeline(
+        config, sinks, Router.replaying(config, sources, table), DeadLetters::original, group);
   }
 
   public synchronized void start() {
     if (finished != null) {
       throw new IllegalStateException("pipeline already started");
     }
-    Router router = new Router(config);
     // Plain-JSON-only configs have no registry.
     RecordDecoder decoder =
         new RecordDecoder(
@@ -53,20 +87,24 @@ public final class Pipeline implements AutoCloseable {
     String reset = config.kafka().getOrDefault("auto.offset.reset", "earliest");
     finished = new CountDownLatch(config.workers());
     for (int i = 0; i < config.workers(); i++) {
-      String clientId = config.groupId() + "-" + ProcessHandle.current().pid() + "-" + i;
+      String clientId = group + "-" + ProcessHandle.current().pid() + "-" + i;
+      Map<String, String> kafka = new java.util.HashMap<>(config.kafka());
+      kafka.put("group.id", group);
       KafkaConsumer<byte[], byte[]> consumer =
-          new KafkaConsumer<>(KafkaSettings.consumerProperties(config.kafka(), clientId, i));
+          new KafkaConsumer<>(KafkaSettings.consumerProperties(kafka, clientId, i));
       ConsumerWorker worker =
           new ConsumerWorker(
               consumer,
-              config.groupId(),
+              group,
               router,
               decoder,
               sinks,
               reset,
               stats,
               new DeadLetters(config.kafka(), clientId),
-              new DeadLetterIndex(config.kafka(), router));
+              new DeadLetterIndex(config.kafka(), router),
+              source,
+              new FaultEpisodes("floe-worker-" + i, config.unhealthyAfter(), stats));
       Thread thread = new Thread(() -> runWorker(worker), "floe-worker-" + i);
       workers.add(worker);
       threads.add(thread);

@@ -24,6 +24,35 @@ public final class PipelineStats {
         .addAndGet(result.records());
   }
 
+  private final java.util.Set<String> unhealthyWorkers =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final AtomicLong faults = new AtomicLong();
+
+  void unhealthy(String worker) {
+    unhealthyWorkers.add(worker);
+  }
+
+  void healthy(String worker) {
+    unhealthyWorkers.remove(worker);
+  }
+
+  void fault() {
+    faults.incrementAndGet();
+  }
+
+  /**
+   * Whether no worker has been failing for longer than {@code health.unhealthy-after}. A failing
+   * worker keeps retrying; this is what a health check reports.
+   */
+  public boolean healthy() {
+    return unhealthyWorkers.isEmpty();
+  }
+
+  /** Transient failures retried so far (storage, catalog, registry, broker). */
+  public long faults() {
+    return faults.get();
+  }
+
   void skipped() {
     skipped.incrementAndGet();
   }

@@ -35,6 +35,10 @@ public final class Errors {
     return new SchemaChangeException(problem, fix);
   }
 
+  public static TransientException transientFailure(String problem, String fix, Throwable cause) {
+    return new TransientException(problem, fix, cause);
+  }
+
   public static FloeException of(String problem, String fix, Throwable cause) {
     return new FloeException(problem, fix, cause);
   }

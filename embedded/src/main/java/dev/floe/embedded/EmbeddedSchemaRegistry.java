@@ -36,8 +36,13 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
   /** Starts on a free loopback port. */
   public static EmbeddedSchemaRegistry start() {
+    return start(0);
+  }
+
+  /** Starts on {@code port} (0: a free one), e.g. again where a stopped one ran. */
+  public static EmbeddedSchemaRegistry start(int port) {
     try {
-      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
       EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(server);
       server.createContext("/", registry::handle);
       server.start();

@@ -185,6 +185,13 @@ public final class KafkaBroker implements AutoCloseable {
     startServer();
   }
 
+  /** Stops the broker, keeps it down for {@code down}, then starts it again on the same ports. */
+  public synchronized void restartAfter(java.time.Duration down) throws InterruptedException {
+    shutdownServer();
+    Thread.sleep(down.toMillis());
+    startServer();
+  }
+
   /**
    * Shuts the broker down cleanly (all Kafka threads end) and deletes the log dir if this fixture
    * created it.

@@ -77,7 +77,15 @@ final class AvroMapping {
       // saves
       // decoding to String and encoding back for every string of every record. A new Utf8 per value
       // (never a reused one) keeps partition keys that hold a reference valid.
-      case STRING -> new Mapped(Type.Primitive.STRING, false, in -> in.readString(null));
+      case STRING ->
+          new Mapped(
+              Type.Primitive.STRING,
+              false,
+              in -> {
+                org.apache.avro.util.Utf8 text = in.readString(null);
+                Utf8Validation.check(text.getBytes(), text.getByteLength());
+                return text;
+              });
       case BYTES -> new Mapped(Type.Primitive.BINARY, false, in -> in.readBytes(null));
       case FIXED ->
           new Mapped(new Type.Fixed(s.getFixedSize()), false, fixedReader(s.getFixedSize()));

@@ -228,7 +228,9 @@ final class ProtobufMapping {
       case "bool" -> new Mapped(Type.Primitive.BOOLEAN, CodedInputStream::readBool, varint, false);
       case "float" -> new Mapped(Type.Primitive.FLOAT, CodedInputStream::readFloat, fixed32, 0f);
       case "double" -> new Mapped(Type.Primitive.DOUBLE, CodedInputStream::readDouble, fixed64, 0d);
-      case "string" -> new Mapped(Type.Primitive.STRING, CodedInputStream::readString, len, "");
+      // proto2 lets strings hold any bytes, but a table's string column promises UTF-8
+      case "string" ->
+          new Mapped(Type.Primitive.STRING, CodedInputStream::readStringRequireUtf8, len, "");
       case "bytes" ->
           new Mapped(
               Type.Primitive.BINARY,

@@ -122,7 +122,7 @@ public final class SchemaRegistryClient {
   private void retryOrGiveUp(Backoff backoff, int id, String failure) {
     if (!backoff.pause(
         LOG, "Schema Registry " + settings.url() + " (schema id " + id + ")", failure)) {
-      throw Errors.of(
+      throw Errors.transientFailure(
           "Schema Registry "
               + settings.url()
               + " unreachable for "

@@ -16,14 +16,41 @@ import java.util.stream.Collectors;
 public final class Router {
   private final FloeConfig config;
   private final Map<String, List<TableRoute>> byTopic = new ConcurrentHashMap<>();
+  private final Map<String, String> replayed; // dead-letter topic -> source topic; null normally
+  private final dev.floe.core.TableId only; // with replayed: the one table replayed into
 
   public Router(FloeConfig config) {
+    this(config, null, null);
+  }
+
+  private Router(FloeConfig config, Map<String, String> replayed, dev.floe.core.TableId only) {
     this.config = config;
+    this.replayed = replayed == null ? null : Map.copyOf(replayed);
+    this.only = only;
+  }
+
+  /**
+   * Routes for replaying dead letters into {@code table}: each dead-letter topic (a key of {@code
+   * sources}) routes like its source topic, but only to {@code table}.
+   */
+  public static Router replaying(
+      FloeConfig config, Map<String, String> sources, dev.floe.core.TableId table) {
+    return new Router(config, sources, table);
   }
 
   /** The tables of a topic, in config order; empty when no mapping matches. */
   public List<TableRoute> routes(String topic) {
-    return byTopic.computeIfAbsent(topic, this::resolve);
+    return byTopic.computeIfAbsent(topic, this::resolveConsumed);
+  }
+
+  private List<TableRoute> resolveConsumed(String topic) {
+    if (replayed == null) {
+      return resolve(topic);
+    }
+    String source = replayed.get(topic);
+    return source == null
+        ? List.of()
+        : resolve(source).stream().filter(r -> r.spec().id().equals(only)).toList();
   }
 
   private List<TableRoute> resolve(String topic) {
@@ -47,6 +74,9 @@ public final class Router {
 
   /** The fixed topics of all mappings, when no mapping uses a pattern; else empty. */
   public Set<String> fixedTopics() {
+    if (replayed != null) {
+      return new LinkedHashSet<>(replayed.keySet());
+    }
     if (usesPatterns()) {
       return Set.of();
     }
@@ -70,6 +100,6 @@ public final class Router {
   }
 
   public boolean usesPatterns() {
-    return config.tables().stream().anyMatch(m -> m.topicPattern() != null);
+    return replayed == null && config.tables().stream().anyMatch(m -> m.topicPattern() != null);
   }
 }

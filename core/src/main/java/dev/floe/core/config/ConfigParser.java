@@ -23,7 +23,7 @@ public final class ConfigParser {
   public static final String LOCAL_CATALOG = "local";
 
   private static final Set<String> TOP =
-      Set.of("kafka", "schema-registry", "warehouse", "catalogs", "tables", "workers");
+      Set.of("kafka", "schema-registry", "warehouse", "catalogs", "tables", "workers", "health");
   private static final Set<String> REGISTRY =
       Set.of("url", "basic-auth", "bearer-token", "timeout", "retry-for");
   private static final Set<String> BASIC_AUTH = Set.of("username", "password");
@@ -76,7 +76,11 @@ public final class ConfigParser {
     Map<String, CatalogSettings> catalogs = catalogs(root.child("catalogs"), warehouse);
     List<TableMapping> tables = tables(root, catalogs, registry, baseDir);
     int workers = root.intValue("workers", 1, 1);
-    return new FloeConfig(kafka, registry, warehouse, catalogs, tables, workers);
+    ConfigNode health = root.child("health");
+    health.rejectUnknownKeys(Set.of("unhealthy-after"));
+    java.time.Duration unhealthyAfter =
+        health.duration("unhealthy-after", FloeConfig.DEFAULT_UNHEALTHY_AFTER);
+    return new FloeConfig(kafka, registry, warehouse, catalogs, tables, workers, unhealthyAfter);
   }
 
   private Map<String, String> kafka(ConfigNode node) {

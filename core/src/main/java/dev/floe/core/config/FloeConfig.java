@@ -10,6 +10,8 @@ import java.util.Optional;
  * @param kafka Kafka client properties (consumer and, for dead letters, producer)
  * @param warehouse root location of table data, e.g. {@code file:///var/lib/floe/warehouse}
  * @param workers consumer threads in this process; each is one member of the consumer group
+ * @param unhealthyAfter how long a fault (storage, catalog, registry, broker) may last before Floe
+ *     reports itself unhealthy; it keeps retrying either way
  */
 public record FloeConfig(
     Map<String, String> kafka,
@@ -17,7 +19,22 @@ public record FloeConfig(
     String warehouse,
     Map<String, CatalogSettings> catalogs,
     List<TableMapping> tables,
-    int workers) {
+    int workers,
+    java.time.Duration unhealthyAfter) {
+
+  /** How long a fault may last before Floe reports itself unhealthy, unless configured. */
+  public static final java.time.Duration DEFAULT_UNHEALTHY_AFTER = java.time.Duration.ofMinutes(1);
+
+  /** A config with the default health settings. */
+  public FloeConfig(
+      Map<String, String> kafka,
+      RegistrySettings schemaRegistry,
+      String warehouse,
+      Map<String, CatalogSettings> catalogs,
+      List<TableMapping> tables,
+      int workers) {
+    this(kafka, schemaRegistry, warehouse, catalogs, tables, workers, DEFAULT_UNHEALTHY_AFTER);
+  }
 
   public FloeConfig {
     kafka = Map.copyOf(kafka);

@@ -107,7 +107,7 @@ final class DeltaOffsetCommit {
         last = e;
       }
     }
-    throw Errors.of(
+    throw Errors.transientFailure(
         "Cannot commit to Delta table " + id + " after " + MAX_ATTEMPTS + " attempts",
         "check that the table's storage is reachable; Floe retries the batch from the table's offsets",
         last);

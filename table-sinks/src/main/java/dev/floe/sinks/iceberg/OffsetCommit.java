@@ -169,7 +169,7 @@ final class OffsetCommit {
         last = e;
       }
     }
-    throw Errors.of(
+    throw Errors.transientFailure(
         "Cannot commit to table " + id + " after " + MAX_ATTEMPTS + " attempts",
         "check that the catalog is reachable; Floe retries the batch from the table's offsets",
         last);
