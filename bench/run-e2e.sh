@@ -11,6 +11,7 @@
 # Harness options (all optional): --records N --partitions N --workers N --commit-interval 30s
 #   --commit-max-records N --heap 1g --compression none|lz4|zstd --partition-by 'bucket[8](user_id)'
 #   --target-file-size 128MB --floe-jvm-opts '...' --dir DIR --timeout S --keep --label TEXT --results FILE
+#   --formats iceberg|delta|iceberg,delta --mode append|upsert --keys N
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
