@@ -154,7 +154,16 @@ public final class KafkaBroker implements AutoCloseable {
       throws ExecutionException, InterruptedException {
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (System.nanoTime() < deadline) {
-      var description = admin.describeTopics(List.of(name)).allTopicNames().get().get(name);
+      org.apache.kafka.clients.admin.TopicDescription description;
+      try {
+        description = admin.describeTopics(List.of(name)).allTopicNames().get().get(name);
+      } catch (ExecutionException e) {
+        if (!(e.getCause()
+            instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+        description = null; // created, but not yet in the metadata the broker answers from
+      }
       if (description != null
           && description.partitions().stream()
               .allMatch(p -> p.leader() != null && p.leader().id() >= 0)) {
