@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ValidateCommand.class,
       PlanSchemaCommand.class,
-      ReplayDlqCommand.class
+      ReplayDlqCommand.class,
+      MaintainCommand.class
     })
 public final class FloeCommand {
   public static void main(String[] args) {

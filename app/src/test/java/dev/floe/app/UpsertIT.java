@@ -89,6 +89,20 @@ class UpsertIT {
     assertThat(IcebergTables.load(config, "bank.accounts").snapshots())
         .as("several commits, so that later ones update earlier ones' rows")
         .hasSizeGreaterThan(3);
+
+    String file = dir.resolve("floe.yaml").toString();
+    Cli.Result plan =
+        Cli.floe("maintain", "--config", file, "--table", "bank.accounts", "--dry-run");
+    assertThat(plan.exitCode()).isZero();
+    assertThat(plan.out()).contains("bank.accounts: would compact 4 partition(s)");
+    Cli.Result compacted = Cli.floe("maintain", "--config", file, "--table", "bank.accounts");
+    assertThat(compacted.out())
+        .contains("bank.accounts: compacted 4 partition(s)")
+        .contains("-> 4 data files");
+    Map<String, Long> after = new HashMap<>();
+    IcebergTables.rows(config, "bank.accounts")
+        .forEach(r -> after.put((String) r.getField("id"), (Long) r.getField("balance")));
+    assertThat(after).as("the same rows after compaction").isEqualTo(model);
   }
 
   @Test

@@ -78,6 +78,27 @@ public final class IcebergTableSink implements TableSink {
         .described();
   }
 
+  /**
+   * Compacts a table now: small files bin-packed per partition, deletes applied and dropped, beside
+   * running ingestion (see {@link Compaction}). With {@code dryRun} it only reports what it would
+   * rewrite.
+   *
+   * @throws dev.floe.core.TransientException when the rewrite failed or lost a commit race; nothing
+   *     changed
+   */
+  public CompactionReport compact(TableSpec table, boolean dryRun) {
+    Table t = tables.load(table);
+    if (t == null) {
+      return new CompactionReport(table.id().toString(), 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, dryRun);
+    }
+    long target =
+        org.apache.iceberg.util.PropertyUtil.propertyAsLong(
+            t.properties(),
+            org.apache.iceberg.TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
+            table.targetFileSizeBytes());
+    return new Compaction(table.id(), t, target).run(dryRun);
+  }
+
   @Override
   public void close() {
     catalogs.close();

@@ -147,6 +147,10 @@ class UpsertTest {
         dev.floe.core.config.TableMapping.SchemaEvolution.FULL);
   }
 
+  static Map<String, Long> balancesOf(Table table) {
+    return balances(table);
+  }
+
   private static Map<String, Long> balances(Table table) {
     table.refresh();
     Map<String, Long> byId = new HashMap<>();

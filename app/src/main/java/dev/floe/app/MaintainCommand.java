@@ -1,0 +1,74 @@
+package dev.floe.app;
+
+import dev.floe.core.FloeException;
+import dev.floe.core.TableId;
+import dev.floe.core.config.FloeConfig;
+import dev.floe.core.config.TableMapping;
+import dev.floe.core.sink.TableSpec;
+import dev.floe.sinks.iceberg.CompactionReport;
+import dev.floe.sinks.iceberg.IcebergTableSink;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "maintain",
+    description =
+        "Runs a maintenance job on a table now and prints what it did. Safe beside a running floe.")
+final class MaintainCommand implements Callable<Integer> {
+  enum Job {
+    compact
+  }
+
+  @Option(names = "--config", required = true, description = "the config file, e.g. floe.yaml")
+  Path config;
+
+  @Option(names = "--table", required = true, description = "the table, e.g. sales.orders")
+  String table;
+
+  @Option(
+      names = "--job",
+      defaultValue = "compact",
+      description = "the job: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
+  Job job;
+
+  @Option(names = "--dry-run", description = "only report what the job would do")
+  boolean dryRun;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    FloeConfig parsed;
+    try {
+      parsed = ConfigFiles.load(config);
+    } catch (FloeException e) {
+      spec.commandLine().getErr().println(config + ": " + e.getMessage());
+      return ExitCodes.BAD_CONFIG;
+    }
+    TableId id = TableId.parse(table);
+    TableMapping mapping =
+        parsed.tables().stream()
+            .filter(
+                m ->
+                    m.topics().stream().anyMatch(t -> m.tableFor(t).equals(id))
+                        || m.topicPattern() != null)
+            .findFirst()
+            .orElse(null);
+    String catalog = mapping == null ? parsed.tables().get(0).catalog() : mapping.catalog();
+    long target = mapping == null ? 128L << 20 : mapping.targetFileSizeBytes();
+    try (IcebergTableSink sink = new IcebergTableSink(parsed)) {
+      CompactionReport report =
+          sink.compact(new TableSpec(id, catalog, List.of(), target, Map.of()), dryRun);
+      spec.commandLine().getOut().println(report.describe());
+      return ExitCodes.OK;
+    } catch (FloeException e) {
+      spec.commandLine().getErr().println("floe: " + e.getMessage());
+      return ExitCodes.FAILED;
+    }
+  }
+}

@@ -1,0 +1,174 @@
+package dev.floe.sinks.iceberg;
+
+import static dev.floe.sinks.iceberg.Fixtures.GROUP;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.floe.core.PartitionOffsets;
+import dev.floe.core.SourcePartition;
+import dev.floe.core.TableId;
+import dev.floe.core.TransientException;
+import dev.floe.core.config.PartitionField;
+import dev.floe.core.config.TableMapping;
+import dev.floe.core.row.Row;
+import dev.floe.core.sink.TableSpec;
+import dev.floe.core.sink.WriteBatch;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.StreamSupport;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.io.CloseableIterable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Compaction of upsert tables, read back with Iceberg's generic reader: the same rows before and
+ * after, no delete files left, Floe's offsets intact, and no row undone or resurrected when
+ * ingestion commits upserts and deletes while compaction runs.
+ */
+class CompactionTest {
+  @TempDir Path warehouse;
+  IcebergTableSink sink;
+
+  @AfterEach
+  void close() {
+    if (sink != null) {
+      sink.close();
+    }
+  }
+
+  @Test
+  void compactionKeepsTheRowsDropsTheDeletesAndKeepsTheOffsets() {
+    sink = new IcebergTableSink(Fixtures.config(warehouse));
+    TableSpec spec = spec("bank.compacted");
+    Map<String, Long> model = new HashMap<>();
+    Random random = new Random(1);
+    long offset = 0;
+    for (int batch = 0; batch < 15; batch++) {
+      offset = upsertBatch(spec, model, random, offset, 100);
+    }
+    Table table = Fixtures.load(warehouse, "bank.compacted");
+    int filesBefore = dataFiles(table);
+    PartitionOffsets offsets = sink.committedOffsets(spec, GROUP);
+    long snapshotBefore = table.currentSnapshot().snapshotId();
+
+    CompactionReport plan = sink.compact(spec, true);
+    table.refresh();
+    assertThat(plan.partitions()).isEqualTo(4);
+    assertThat(plan.dataFilesBefore()).isEqualTo(filesBefore);
+    assertThat(table.currentSnapshot().snapshotId())
+        .as("a dry run changes nothing")
+        .isEqualTo(snapshotBefore);
+
+    CompactionReport done = sink.compact(spec, false);
+
+    table.refresh();
+    assertThat(done.describe()).contains("compacted 4 partition(s)");
+    assertThat(done.rowsWritten()).isEqualTo(model.size());
+    assertThat(dataFiles(table)).isEqualTo(4);
+    assertThat(deleteFiles(table)).isZero();
+    assertThat(UpsertTest.balancesOf(table)).isEqualTo(model);
+    assertThat(sink.committedOffsets(spec, GROUP)).as("offsets survive").isEqualTo(offsets);
+
+    // ingestion goes on: new deletes apply to the rewritten files
+    offset = upsertBatch(spec, model, random, offset, 200);
+    assertThat(UpsertTest.balancesOf(table)).isEqualTo(model);
+  }
+
+  @Test
+  void compactionBesideRunningUpsertsNeverUndoesOrResurrectsARow() throws Exception {
+    sink = new IcebergTableSink(Fixtures.config(warehouse));
+    TableSpec spec = spec("bank.busy");
+    Map<String, Long> model = new HashMap<>();
+    Random random = new Random(2);
+    long[] offset = {upsertBatch(spec, model, random, 0, 100)};
+    AtomicBoolean ingesting = new AtomicBoolean(true);
+    AtomicInteger compactions = new AtomicInteger();
+    AtomicInteger conflicts = new AtomicInteger();
+    Thread compactor =
+        new Thread(
+            () -> {
+              while (ingesting.get()) {
+                try {
+                  if (sink.compact(spec, false).snapshotId() >= 0) {
+                    compactions.incrementAndGet();
+                  }
+                } catch (TransientException e) {
+                  conflicts.incrementAndGet(); // lost a race: nothing changed, tried again
+                }
+              }
+            });
+    compactor.start();
+    for (int batch = 0; batch < 40; batch++) {
+      offset[0] = upsertBatch(spec, model, random, offset[0], 100);
+    }
+    ingesting.set(false);
+    compactor.join();
+    sink.compact(spec, false);
+
+    assertThat(compactions.get()).as("compactions that landed between upserts").isPositive();
+    assertThat(UpsertTest.balancesOf(Fixtures.load(warehouse, "bank.busy"))).isEqualTo(model);
+  }
+
+  /** One committed batch of random upserts and deletes over 300 keys; returns the next offset. */
+  private long upsertBatch(
+      TableSpec spec, Map<String, Long> model, Random random, long from, int n) {
+    WriteBatch batch = sink.newBatch(spec);
+    for (int i = 0; i < n; i++) {
+      String id = "k" + random.nextInt(300);
+      if (random.nextInt(6) == 0) {
+        batch.delete(UpsertTest.KEY, Row.wrap(id));
+        model.remove(id);
+      } else {
+        long balance = random.nextLong();
+        batch.write(UpsertTest.ACCOUNT, Row.wrap(id, balance));
+        model.put(id, balance);
+      }
+    }
+    SourcePartition p = new SourcePartition("accounts", 0);
+    PartitionOffsets expected =
+        from == 0 ? PartitionOffsets.empty() : PartitionOffsets.of(Map.of(p, from));
+    batch.commit(GROUP, expected, PartitionOffsets.of(Map.of(p, from + n)));
+    return from + n;
+  }
+
+  private static TableSpec spec(String table) {
+    return new TableSpec(
+        TableId.parse(table),
+        "local",
+        List.of(PartitionField.parse("bucket[4](id)")),
+        512L << 20,
+        Map.of(),
+        List.of("id"),
+        TableMapping.SchemaEvolution.FULL);
+  }
+
+  private static int dataFiles(Table table) {
+    return (int) tasks(table).stream().map(t -> t.file().location()).distinct().count();
+  }
+
+  private static long deleteFiles(Table table) {
+    return tasks(table).stream()
+        .flatMap(t -> t.deletes().stream())
+        .map(d -> d.location())
+        .distinct()
+        .count();
+  }
+
+  private static List<FileScanTask> tasks(Table table) {
+    table.refresh();
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+      return StreamSupport.stream(tasks.spliterator(), false).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
