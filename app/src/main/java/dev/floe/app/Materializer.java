@@ -19,6 +19,8 @@ final class Materializer implements AutoCloseable {
   private final IcebergTableSink iceberg;
   private final DeltaTableSink delta;
   private final Pipeline pipeline;
+  private final FloeConfig config;
+  private dev.floe.compaction.MaintenanceScheduler maintenance;
   private final ScheduledExecutorService progress =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -32,10 +34,14 @@ final class Materializer implements AutoCloseable {
     this.iceberg = new IcebergTableSink(config);
     this.delta = new DeltaTableSink(config);
     this.pipeline = new Pipeline(config, Map.of(iceberg.format(), iceberg, delta.format(), delta));
+    this.config = config;
   }
 
   void start() {
     pipeline.start();
+    maintenance =
+        dev.floe.compaction.MaintenanceScheduler.start(
+            config, Map.of(iceberg.format(), iceberg, delta.format(), delta));
   }
 
   /**
@@ -70,6 +76,9 @@ final class Materializer implements AutoCloseable {
     closed = true;
     LOG.info("Stopping: committing what was written");
     progress.shutdownNow();
+    if (maintenance != null) {
+      maintenance.close();
+    }
     pipeline.close();
     iceberg.close();
     delta.close();

@@ -38,6 +38,7 @@ final class RunCommand implements Callable<Integer> {
     FloeConfig parsed;
     try {
       parsed = ConfigFiles.load(config);
+      dev.floe.compaction.MaintenanceScheduler.validate(parsed);
     } catch (FloeException e) { // invalid or unreadable config
       spec.commandLine().getErr().println(config + ": " + e.getMessage());
       return ExitCodes.BAD_CONFIG;

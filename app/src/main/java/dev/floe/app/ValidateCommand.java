@@ -23,6 +23,7 @@ final class ValidateCommand implements Callable<Integer> {
     FloeConfig config;
     try {
       config = ConfigFiles.load(file);
+      dev.floe.compaction.MaintenanceScheduler.validate(config);
     } catch (FloeException e) { // invalid or unreadable config
       spec.commandLine().getErr().println(file + ": " + e.getMessage());
       return ExitCodes.BAD_CONFIG;

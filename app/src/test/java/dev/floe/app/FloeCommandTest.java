@@ -59,6 +59,7 @@ class FloeCommandTest {
         "bad level|    schema-evolution: yolo|'yolo' is not a valid value",
         "upsert without key|    mode: upsert|'tables[0].key.columns': is required with mode: upsert",
         "bad duration|    commit: { interval: soon }|'soon' is not a duration",
+        "bad cron|    maintenance: { compact: every day }|'tables[0].maintenance.compact': 'every day' is not a cron expression",
       })
   void validateNamesEachConfigErrorWithItsKey(String what, String line, String message)
       throws IOException {

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  *     null
  * @param key how the record key is decoded and whether it becomes columns
  * @param schemaEvolution which source schema changes the table follows
+ * @param compactSchedule a Quartz cron expression for compacting the mapping's tables, or null
  * @param deadLetterTopic with {@code on-error: dead-letter}: the topic template ({@code ${topic}}
  *     is the source topic) that bad records go to; else null
  * @param cdcKeepOp in CDC mode: keep the event's {@code op} and {@code ts_ms} as columns {@code
@@ -41,7 +42,8 @@ public record TableMapping(
     KeySettings key,
     boolean cdcKeepOp,
     SchemaEvolution schemaEvolution,
-    String deadLetterTopic) {
+    String deadLetterTopic,
+    String compactSchedule) {
 
   public enum Format {
     ICEBERG,

@@ -31,6 +31,7 @@ final class TableMappingParser {
           "kafka-metadata",
           "key",
           "cdc",
+          "maintenance",
           "schema-evolution",
           "dead-letter",
           "table-properties");
@@ -135,7 +136,18 @@ final class TableMappingParser {
             "schema-evolution",
             TableMapping.SchemaEvolution.class,
             TableMapping.SchemaEvolution.FULL),
-        deadLetterTopic(node));
+        deadLetterTopic(node),
+        compactSchedule(node));
+  }
+
+  /** The cron text; its syntax is checked by the scheduler, which knows Quartz's dialect. */
+  private static String compactSchedule(ConfigNode node) {
+    if (!node.has("maintenance")) {
+      return null;
+    }
+    ConfigNode m = node.child("maintenance");
+    m.rejectUnknownKeys(Set.of("compact"));
+    return m.string("compact", null);
   }
 
   private static String deadLetterTopic(ConfigNode node) {

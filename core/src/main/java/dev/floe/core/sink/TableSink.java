@@ -24,6 +24,14 @@ public interface TableSink extends AutoCloseable {
    */
   WriteBatch newBatch(TableSpec table);
 
+  /**
+   * Compacts a table now (small files bin-packed, deletes applied) and describes what it did in one
+   * line; null when this format has no compaction yet. Safe beside ingestion.
+   */
+  default String compact(TableSpec table) {
+    return null;
+  }
+
   @Override
   void close();
 }

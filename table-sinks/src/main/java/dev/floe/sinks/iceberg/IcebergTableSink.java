@@ -86,6 +86,11 @@ public final class IcebergTableSink implements TableSink {
    * @throws dev.floe.core.TransientException when the rewrite failed or lost a commit race; nothing
    *     changed
    */
+  @Override
+  public String compact(TableSpec table) {
+    return compact(table, false).describe();
+  }
+
   public CompactionReport compact(TableSpec table, boolean dryRun) {
     Table t = tables.load(table);
     if (t == null) {
