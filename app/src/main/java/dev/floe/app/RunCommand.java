@@ -44,7 +44,8 @@ final class RunCommand implements Callable<Integer> {
       return ExitCodes.BAD_CONFIG;
     }
     try {
-      dev.floe.consumer.KafkaReachability.check(parsed.kafka());
+      java.util.Set<String> topics = dev.floe.consumer.KafkaReachability.check(parsed.kafka());
+      dev.floe.consumer.KafkaReachability.unmatched(parsed, topics).forEach(LOG::warn);
     } catch (FloeException e) {
       spec.commandLine().getErr().println("floe: " + e.getMessage());
       return ExitCodes.FAILED;
