@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
         "Runs a maintenance job on a table now and prints what it did. Safe beside a running floe.")
 final class MaintainCommand implements Callable<Integer> {
   enum Job {
-    compact
+    compact,
+    expire
   }
 
   @Option(names = "--config", required = true, description = "the config file, e.g. floe.yaml")
@@ -36,8 +37,14 @@ final class MaintainCommand implements Callable<Integer> {
       description = "the job: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
   Job job;
 
-  @Option(names = "--dry-run", description = "only report what the job would do")
+  @Option(names = "--dry-run", description = "compact: only report what the job would do")
   boolean dryRun;
+
+  @Option(
+      names = "--older-than",
+      defaultValue = "7d",
+      description = "expire: snapshots older than this go (default ${DEFAULT-VALUE})")
+  String olderThan;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -62,8 +69,14 @@ final class MaintainCommand implements Callable<Integer> {
     String catalog = mapping == null ? parsed.tables().get(0).catalog() : mapping.catalog();
     long target = mapping == null ? 128L << 20 : mapping.targetFileSizeBytes();
     try (IcebergTableSink sink = new IcebergTableSink(parsed)) {
-      CompactionReport report =
-          sink.compact(new TableSpec(id, catalog, List.of(), target, Map.of()), dryRun);
+      TableSpec tableSpec = new TableSpec(id, catalog, List.of(), target, Map.of());
+      if (job == Job.expire) {
+        spec.commandLine()
+            .getOut()
+            .println(sink.expireSnapshots(tableSpec, dev.floe.core.Durations.parse(olderThan)));
+        return ExitCodes.OK;
+      }
+      CompactionReport report = sink.compact(tableSpec, dryRun);
       spec.commandLine().getOut().println(report.describe());
       return ExitCodes.OK;
     } catch (FloeException e) {

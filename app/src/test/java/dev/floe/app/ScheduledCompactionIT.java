@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A mapping's {@code maintenance.compact} schedule compacts its upsert table on Quartz's thread
- * while records keep arriving; the table ends with exactly the latest row per key.
+ * while records keep arriving, and expires snapshots older than a second after each run; the table
+ * ends with exactly the latest row per key, and Floe's offsets are never expired away.
  */
 class ScheduledCompactionIT {
   static final KafkaBroker broker = SharedServices.broker();
@@ -46,7 +47,7 @@ class ScheduledCompactionIT {
             table: bank.scheduled
             mode: upsert
             key: { format: string, columns: [id] }
-            maintenance: { compact: "* * * * * ?" }
+            maintenance: { compact: "* * * * * ?", expire-snapshots: 1s }
             commit: { interval: 200ms }
         """);
     Map<String, Long> model = new HashMap<>();

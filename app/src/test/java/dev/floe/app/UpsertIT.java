@@ -103,6 +103,19 @@ class UpsertIT {
     IcebergTables.rows(config, "bank.accounts")
         .forEach(r -> after.put((String) r.getField("id"), (Long) r.getField("balance")));
     assertThat(after).as("the same rows after compaction").isEqualTo(model);
+    Cli.Result expired =
+        Cli.floe(
+            "maintain",
+            "--config",
+            file,
+            "--table",
+            "bank.accounts",
+            "--job",
+            "expire",
+            "--older-than",
+            "1ms");
+    assertThat(expired.out()).contains("bank.accounts: expired");
+    assertThat(IcebergTables.committed(config, "bank.accounts").asMap()).isEqualTo(ends);
   }
 
   @Test

@@ -37,7 +37,7 @@ public final class MaintenanceScheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MaintenanceScheduler.class);
 
   /** One table's compaction, as a job Quartz can run. */
-  private record Target(TableSink sink, TableSpec table) {}
+  private record Target(TableSink sink, TableSpec table, java.time.Duration expireAfter) {}
 
   private final Scheduler scheduler;
   private final Map<JobKey, Target> targets = new ConcurrentHashMap<>();
@@ -124,7 +124,7 @@ public final class MaintenanceScheduler implements AutoCloseable {
                 m.schemaEvolution());
         JobKey key =
             JobKey.jobKey("compact " + format.name().toLowerCase(Locale.ROOT) + ":" + spec.id());
-        if (targets.putIfAbsent(key, new Target(sink, spec)) != null) {
+        if (targets.putIfAbsent(key, new Target(sink, spec, m.expireSnapshotsAfter())) != null) {
           continue; // two topics of one mapping into one table: one job
         }
         JobDetail job = JobBuilder.newJob(CompactJob.class).withIdentity(key).build();
@@ -160,6 +160,12 @@ public final class MaintenanceScheduler implements AutoCloseable {
         String done = target.sink().compact(target.table());
         if (done != null) {
           LOG.info("Scheduled {}", done);
+        }
+        if (target.expireAfter() != null) {
+          String expired = target.sink().expireSnapshots(target.table(), target.expireAfter());
+          if (expired != null) {
+            LOG.info("Scheduled {}", expired);
+          }
         }
       } catch (RuntimeException e) {
         LOG.warn(

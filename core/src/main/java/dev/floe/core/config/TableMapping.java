@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  * @param key how the record key is decoded and whether it becomes columns
  * @param schemaEvolution which source schema changes the table follows
  * @param compactSchedule a Quartz cron expression for compacting the mapping's tables, or null
+ * @param expireSnapshotsAfter with a compact schedule: snapshots older than this are expired after
+ *     each scheduled compaction; null keeps them
  * @param deadLetterTopic with {@code on-error: dead-letter}: the topic template ({@code ${topic}}
  *     is the source topic) that bad records go to; else null
  * @param cdcKeepOp in CDC mode: keep the event's {@code op} and {@code ts_ms} as columns {@code
@@ -43,7 +45,8 @@ public record TableMapping(
     boolean cdcKeepOp,
     SchemaEvolution schemaEvolution,
     String deadLetterTopic,
-    String compactSchedule) {
+    String compactSchedule,
+    java.time.Duration expireSnapshotsAfter) {
 
   public enum Format {
     ICEBERG,

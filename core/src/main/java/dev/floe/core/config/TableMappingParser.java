@@ -137,7 +137,8 @@ final class TableMappingParser {
             TableMapping.SchemaEvolution.class,
             TableMapping.SchemaEvolution.FULL),
         deadLetterTopic(node),
-        compactSchedule(node));
+        compactSchedule(node),
+        expireSnapshotsAfter(node));
   }
 
   /** The cron text; its syntax is checked by the scheduler, which knows Quartz's dialect. */
@@ -146,8 +147,23 @@ final class TableMappingParser {
       return null;
     }
     ConfigNode m = node.child("maintenance");
-    m.rejectUnknownKeys(Set.of("compact"));
+    m.rejectUnknownKeys(Set.of("compact", "expire-snapshots"));
     return m.string("compact", null);
+  }
+
+  private static java.time.Duration expireSnapshotsAfter(ConfigNode node) {
+    if (!node.has("maintenance")) {
+      return null;
+    }
+    ConfigNode m = node.child("maintenance");
+    java.time.Duration after = m.duration("expire-snapshots", null);
+    if (after != null && m.string("compact", null) == null) {
+      throw m.error(
+          "expire-snapshots",
+          "runs after each scheduled compaction, and there is no compact schedule",
+          "add compact: \"0 0 * * * ?\" (hourly), or run floe maintain --job expire");
+    }
+    return after;
   }
 
   private static String deadLetterTopic(ConfigNode node) {

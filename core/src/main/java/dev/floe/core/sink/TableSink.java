@@ -32,6 +32,14 @@ public interface TableSink extends AutoCloseable {
     return null;
   }
 
+  /**
+   * Expires the table's snapshots older than {@code olderThan}, never the newest commit holding the
+   * offsets; describes what it did in one line, or null when this format has no expiry yet.
+   */
+  default String expireSnapshots(TableSpec table, java.time.Duration olderThan) {
+    return null;
+  }
+
   @Override
   void close();
 }

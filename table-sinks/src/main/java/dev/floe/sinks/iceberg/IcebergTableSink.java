@@ -104,6 +104,22 @@ public final class IcebergTableSink implements TableSink {
     return new Compaction(table.id(), t, target).run(dryRun);
   }
 
+  /**
+   * Expires a table's snapshots older than {@code olderThan}, keeping the newest Floe commit (its
+   * offsets) whatever its age; returns how many went, 0 when the table does not exist.
+   */
+  @Override
+  public String expireSnapshots(TableSpec table, java.time.Duration olderThan) {
+    Table t = tables.load(table);
+    int expired = t == null ? 0 : SnapshotExpiry.run(table.id(), t, olderThan);
+    return table.id()
+        + ": expired "
+        + expired
+        + " snapshot(s) older than "
+        + dev.floe.core.Durations.format(olderThan)
+        + " (the newest Floe commit is always kept)";
+  }
+
   @Override
   public void close() {
     catalogs.close();

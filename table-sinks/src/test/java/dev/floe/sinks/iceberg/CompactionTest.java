@@ -84,6 +84,28 @@ class CompactionTest {
   }
 
   @Test
+  void expiringSnapshotsKeepsTheNewestFloeCommitAndItsOffsets() {
+    sink = new IcebergTableSink(Fixtures.config(warehouse));
+    TableSpec spec = spec("bank.expiring");
+    Map<String, Long> model = new HashMap<>();
+    Random random = new Random(3);
+    long offset = 0;
+    for (int batch = 0; batch < 6; batch++) {
+      offset = upsertBatch(spec, model, random, offset, 100);
+    }
+    sink.compact(spec, false); // the current snapshot is now a compaction, without offsets
+    PartitionOffsets offsets = sink.committedOffsets(spec, GROUP);
+
+    String expired = sink.expireSnapshots(spec, java.time.Duration.ZERO);
+
+    Table table = Fixtures.load(warehouse, "bank.expiring");
+    assertThat(expired).contains("expired 5 snapshot(s)");
+    assertThat(table.snapshots()).hasSize(2); // the newest Floe commit and the compaction
+    assertThat(sink.committedOffsets(spec, GROUP)).isEqualTo(offsets);
+    assertThat(UpsertTest.balancesOf(table)).isEqualTo(model);
+  }
+
+  @Test
   void compactionBesideRunningUpsertsNeverUndoesOrResurrectsARow() throws Exception {
     sink = new IcebergTableSink(Fixtures.config(warehouse));
     TableSpec spec = spec("bank.busy");
