@@ -44,6 +44,54 @@ public final class PartitionOffsets {
     return new PartitionOffsets(merged);
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Map<String, Long>>>
+      SHAPE = new com.fasterxml.jackson.core.type.TypeReference<>() {};
+
+  /**
+   * The offsets as table commits store them, in Iceberg summaries and Delta's {@code commitInfo}
+   * alike: {@code {"orders":{"0":123,"1":45}}}, topics and partitions in order.
+   */
+  public String toJson() {
+    Map<String, Map<String, Long>> byTopic = new TreeMap<>();
+    offsets.forEach(
+        (p, next) ->
+            byTopic
+                .computeIfAbsent(
+                    p.topic(),
+                    t ->
+                        new TreeMap<>(
+                            (a, b) -> Integer.compare(Integer.parseInt(a), Integer.parseInt(b))))
+                .put(String.valueOf(p.partition()), next));
+    try {
+      return JSON.writeValueAsString(byTopic);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("offsets cannot be written as JSON", e);
+    }
+  }
+
+  /**
+   * Reads {@link #toJson}'s form.
+   *
+   * @throws IllegalArgumentException when {@code json} is not such a map
+   */
+  public static PartitionOffsets fromJson(String json) {
+    try {
+      TreeMap<SourcePartition, Long> offsets = new TreeMap<>();
+      JSON.readValue(json, SHAPE)
+          .forEach(
+              (topic, partitions) ->
+                  partitions.forEach(
+                      (p, next) ->
+                          offsets.put(new SourcePartition(topic, Integer.parseInt(p)), next)));
+      return new PartitionOffsets(offsets);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "not a map of topics to partitions to offsets: " + json, e);
+    }
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof PartitionOffsets other && offsets.equals(other.offsets);

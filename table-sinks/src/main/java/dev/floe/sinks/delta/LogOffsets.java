@@ -1,7 +1,6 @@
 package dev.floe.sinks.delta;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.floe.core.Errors;
 import dev.floe.core.PartitionOffsets;
@@ -12,7 +11,6 @@ import io.delta.standalone.actions.CommitInfo;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * How Floe's offsets are spelled in a Delta log. Per source partition a {@code txn} action with
@@ -30,8 +28,6 @@ final class LogOffsets {
   static final String COMMIT_ID = "floe.commit-id";
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final TypeReference<TreeMap<String, TreeMap<String, Long>>> SHAPE =
-      new TypeReference<>() {};
 
   private LogOffsets() {}
 
@@ -64,15 +60,8 @@ final class LogOffsets {
       return null;
     }
     try {
-      Map<SourcePartition, Long> offsets = new HashMap<>();
-      JSON.readValue(json, SHAPE)
-          .forEach(
-              (topic, partitions) ->
-                  partitions.forEach(
-                      (p, next) ->
-                          offsets.put(new SourcePartition(topic, Integer.parseInt(p)), next)));
-      return PartitionOffsets.of(offsets);
-    } catch (JsonProcessingException | NumberFormatException e) {
+      return PartitionOffsets.fromJson(json);
+    } catch (IllegalArgumentException e) {
       throw Errors.of(
           "Delta table " + table + " version " + version + " has unreadable Floe offsets: " + json,
           "restore the commitInfo or restore the table to a version Floe wrote",
@@ -81,20 +70,7 @@ final class LogOffsets {
   }
 
   static String format(PartitionOffsets offsets) {
-    Map<String, Map<String, Long>> byTopic = new TreeMap<>();
-    offsets
-        .asMap()
-        .forEach(
-            (p, next) ->
-                byTopic
-                    .computeIfAbsent(
-                        p.topic(),
-                        t ->
-                            new TreeMap<>(
-                                (a, b) ->
-                                    Integer.compare(Integer.parseInt(a), Integer.parseInt(b))))
-                    .put(String.valueOf(p.partition()), next));
-    return json(byTopic);
+    return offsets.toJson();
   }
 
   static long records(List<AddFile> files) {

@@ -1,14 +1,9 @@
 package dev.floe.sinks.iceberg;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.floe.core.Errors;
 import dev.floe.core.PartitionOffsets;
-import dev.floe.core.SourcePartition;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 
@@ -23,10 +18,6 @@ final class SnapshotOffsets {
   static final String OFFSETS_PREFIX = "floe.offsets.";
   static final String GROUP = "floe.group";
   static final String COMMIT_ID = "floe.commit-id";
-
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final TypeReference<TreeMap<String, TreeMap<String, Long>>> SHAPE =
-      new TypeReference<>() {};
 
   private SnapshotOffsets() {}
 
@@ -72,37 +63,13 @@ final class SnapshotOffsets {
   }
 
   static String format(PartitionOffsets offsets) {
-    Map<String, Map<String, Long>> byTopic = new TreeMap<>();
-    offsets
-        .asMap()
-        .forEach(
-            (p, next) ->
-                byTopic
-                    .computeIfAbsent(
-                        p.topic(),
-                        t ->
-                            new TreeMap<>(
-                                (a, b) ->
-                                    Integer.compare(Integer.parseInt(a), Integer.parseInt(b))))
-                    .put(String.valueOf(p.partition()), next));
-    try {
-      return JSON.writeValueAsString(byTopic);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("offsets cannot be written as JSON", e);
-    }
+    return offsets.toJson();
   }
 
   private static PartitionOffsets parse(Table table, Snapshot s, String json) {
     try {
-      Map<SourcePartition, Long> offsets = new HashMap<>();
-      JSON.readValue(json, SHAPE)
-          .forEach(
-              (topic, partitions) ->
-                  partitions.forEach(
-                      (p, next) ->
-                          offsets.put(new SourcePartition(topic, Integer.parseInt(p)), next)));
-      return PartitionOffsets.of(offsets);
-    } catch (JsonProcessingException | NumberFormatException e) {
+      return PartitionOffsets.fromJson(json);
+    } catch (IllegalArgumentException e) {
       throw Errors.of(
           "Table "
               + table.name()
