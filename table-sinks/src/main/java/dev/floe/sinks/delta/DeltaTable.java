@@ -30,18 +30,25 @@ final class DeltaTable {
   private final Path location;
   private final TableLog log;
   private final DeltaPartitioning partitioning;
+  private final StructType schema;
   private final StructType fileColumns;
   private final Set<String> partitionColumns;
 
   private DeltaTable(
-      TableSpec spec, Path location, TableLog log, DeltaPartitioning partitioning, Metadata meta) {
+      TableSpec spec,
+      Path location,
+      TableLog log,
+      DeltaPartitioning partitioning,
+      StructType schema,
+      Set<String> partitionColumns) {
     this.spec = spec;
     this.location = location;
     this.log = log;
     this.partitioning = partitioning;
-    this.partitionColumns = new HashSet<>(meta.getPartitionColumns());
+    this.schema = schema;
+    this.partitionColumns = partitionColumns;
     List<StructField> inFiles = new ArrayList<>();
-    for (StructField f : meta.getSchema().getFields()) {
+    for (StructField f : schema.getFields()) {
       if (!partitionColumns.contains(f.getName())) {
         inFiles.add(f);
       }
@@ -88,7 +95,18 @@ final class DeltaTable {
           "make partition-by match the table, or move the table away so that Floe creates it anew",
           null);
     }
-    return new DeltaTable(spec, location, log, partitioning, meta);
+    return new DeltaTable(
+        spec,
+        location,
+        log,
+        partitioning,
+        meta.getSchema(),
+        new HashSet<>(meta.getPartitionColumns()));
+  }
+
+  /** The table as it will be with {@code evolved} as its schema (same partition columns). */
+  DeltaTable withSchema(StructType evolved) {
+    return new DeltaTable(spec, location, log, partitioning, evolved, partitionColumns);
   }
 
   /** The table's configuration at creation: Delta's own keys from the mapping's properties. */
@@ -115,6 +133,11 @@ final class DeltaTable {
 
   DeltaPartitioning partitioning() {
     return partitioning;
+  }
+
+  /** The whole schema, partition columns included. */
+  StructType schema() {
+    return schema;
   }
 
   /** The columns that data files hold: the schema without partition columns. */

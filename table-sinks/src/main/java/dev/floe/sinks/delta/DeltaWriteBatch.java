@@ -47,6 +47,7 @@ final class DeltaWriteBatch implements WriteBatch {
   private Type.Struct lastSchema;
   private Plan lastPlan;
   private DeltaTable table;
+  private io.delta.standalone.types.StructType openedSchema; // the table's when the batch opened it
   private DeltaDataFiles files;
   private long records;
   private State state = State.OPEN;
@@ -107,7 +108,8 @@ final class DeltaWriteBatch implements WriteBatch {
       return result(-1, adds, start);
     }
     DeltaOffsetCommit commit =
-        new DeltaOffsetCommit(spec.id(), log, adds, group, expected, next, commitId);
+        new DeltaOffsetCommit(spec.id(), log, adds, group, expected, next, commitId)
+            .evolving(evolved() ? openedSchema : null, evolved() ? table.schema() : null);
     commitLock.lock();
     try {
       long version = commit.run();
@@ -146,6 +148,7 @@ final class DeltaWriteBatch implements WriteBatch {
     }
     if (table == null) {
       table = DeltaTable.openOrCreate(spec, location, log, schema);
+      openedSchema = table.schema();
       files =
           new DeltaDataFiles(
               location,
@@ -154,16 +157,41 @@ final class DeltaWriteBatch implements WriteBatch {
               commitId,
               spec.targetFileSizeBytes());
     }
-    Plan plan =
-        plans.computeIfAbsent(
-            schema,
-            s ->
-                new Plan(
-                    DeltaRowView.plan(spec.id(), table.fileColumns(), table.partitionColumns(), s),
-                    table.partitioning().values(s)));
+    Plan plan = plans.get(schema);
+    if (plan == null) {
+      evolve(schema);
+      plan =
+          new Plan(
+              DeltaRowView.plan(spec.id(), table.fileColumns(), table.partitionColumns(), schema),
+              table.partitioning().values(schema));
+      plans.put(schema, plan);
+    }
     lastSchema = schema;
     lastPlan = plan;
     return plan;
+  }
+
+  /**
+   * Evolves the table's schema first when rows of {@code schema} need columns it lacks: the change
+   * takes effect for the files written from now on and is committed with them.
+   */
+  private void evolve(Type.Struct schema) {
+    DeltaSchemaEvolution evolution =
+        DeltaSchemaEvolution.plan(
+            spec.id(), table.schema(), table.partitionColumns(), schema, spec.schemaEvolution());
+    if (evolution.isEmpty()) {
+      return;
+    }
+    LOG.info(
+        "Delta table {}: evolving the schema for new rows: {}", spec.id(), evolution.described());
+    table = table.withSchema(evolution.schema());
+    files.evolve(DeltaSchemas.fileSchema(table.fileColumns()));
+    plans.clear(); // earlier schemas' rows are planned again against the new columns
+    lastSchema = null;
+  }
+
+  private boolean evolved() {
+    return table != null && table.schema() != openedSchema;
   }
 
   private void deleteFiles(String why) {
