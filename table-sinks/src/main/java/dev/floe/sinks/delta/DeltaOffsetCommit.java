@@ -46,6 +46,7 @@ final class DeltaOffsetCommit {
   private final String commitId;
   private StructType baseSchema; // with evolvedSchema: the schema change the commit carries
   private StructType evolvedSchema;
+  private CopyOnWrite rewrite; // upserts: the files to rewrite without the batch's keys, or null
   private boolean uncertain;
   private long uncertainSince = -1; // the version before the first attempt with unknown outcome
 
@@ -76,6 +77,12 @@ final class DeltaOffsetCommit {
     return this;
   }
 
+  /** Rewrites, in every attempt, the files holding keys the batch changed; null for none. */
+  DeltaOffsetCommit rewriting(CopyOnWrite rewrite) {
+    this.rewrite = rewrite;
+    return this;
+  }
+
   /** Whether an attempt may have landed unseen: then the batch's files must never be deleted. */
   boolean uncertain() {
     return uncertain;
@@ -100,11 +107,15 @@ final class DeltaOffsetCommit {
         continue;
       }
       try {
-        return log.commit(files, baseSchema, evolvedSchema, group, expected, next, commitId);
+        return log.commit(
+            files, baseSchema, evolvedSchema, rewrite, group, expected, next, commitId);
       } catch (FloeException e) { // fenced, or the schema moved: nothing landed, retrying is vain
         throw e;
       } catch (DeltaConcurrentModificationException e) {
         LOG.debug("Delta table {} moved during commit {}; retrying", id, commitId, e);
+        if (rewrite != null) { // the next attempt rewrites the files it then reads
+          rewrite.discardAttempt();
+        }
         last = e;
       } catch (Exception e) {
         // e.g. an I/O error while writing the version file, which delta-standalone (Scala) throws

@@ -135,6 +135,37 @@ final class DeltaTable {
     return partitioning;
   }
 
+  /**
+   * Checks that the mapping's key columns are top-level columns in the data files: copy-on-write
+   * reads keys from the files and prunes them by the keys' statistics.
+   */
+  void requireKeyColumns() {
+    List<String> inFiles = List.of(fileColumns.getFieldNames());
+    for (String key : spec.keyColumns()) {
+      if (!inFiles.contains(key)) {
+        throw Errors.of(
+            "Delta table "
+                + spec.id()
+                + " has no column '"
+                + key
+                + "' in its data files to use as key column"
+                + (partitionColumns.contains(key) ? " (it is an identity partition column)" : ""),
+            "set key.columns to top-level columns of the rows, and partition an upsert table by a"
+                + " transform of them (e.g. bucket[16]("
+                + key
+                + ")), not by identity",
+            null);
+      }
+      if (fileColumns.get(key).getDataType() instanceof StructType
+          || fileColumns.get(key).getDataType().getTypeName().matches("array|map")) {
+        throw Errors.of(
+            "Key column '" + key + "' of Delta table " + spec.id() + " is not of a primitive type",
+            "use key columns of primitive types (string, long, uuid, ...)",
+            null);
+      }
+    }
+  }
+
   /** The whole schema, partition columns included. */
   StructType schema() {
     return schema;

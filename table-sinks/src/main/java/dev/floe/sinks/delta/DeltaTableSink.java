@@ -14,9 +14,10 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Writes rows into Delta Lake tables as Parquet data files and commits each batch, with the source
  * offsets it covers, in one Delta version ({@code add} + {@code txn} actions, offsets also in
- * {@code commitInfo}). Tables live at {@code <warehouse>/delta-tables/<namespace>/<name>}: Delta
- * tables have no catalog here, and the separate root keeps them clear of Iceberg tables of the same
- * name. Thread-safe; commits to one table from this process take turns.
+ * {@code commitInfo}); upsert tables also rewrite the files that hold a changed key (copy-on-write,
+ * see {@link CopyOnWrite}). Tables live at {@code <warehouse>/delta-tables/<namespace>/<name>}:
+ * Delta tables have no catalog here, and the separate root keeps them clear of Iceberg tables of
+ * the same name. Thread-safe; commits to one table from this process take turns.
  */
 public final class DeltaTableSink implements TableSink {
   /** The directory under the warehouse that holds Delta tables. */
@@ -66,16 +67,6 @@ public final class DeltaTableSink implements TableSink {
 
   @Override
   public WriteBatch newBatch(TableSpec table) {
-    if (table.upsert()) { // the config refuses this at start-up; a second guard for other callers
-      throw dev.floe.core.Errors.of(
-          "Delta table "
-              + table.id()
-              + " has key columns "
-              + table.keyColumns()
-              + ", but Delta tables are append-only in this version",
-          "write the mapping's upserts to an Iceberg table (formats: [iceberg])",
-          null);
-    }
     ReentrantLock lock = commitLocks.computeIfAbsent(table.id(), k -> new ReentrantLock());
     return new DeltaWriteBatch(table, location(table.id()), log(table.id()), lock);
   }

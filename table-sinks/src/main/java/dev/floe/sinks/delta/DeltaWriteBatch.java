@@ -38,6 +38,9 @@ final class DeltaWriteBatch implements WriteBatch {
   /** How rows of one source schema are written: the file columns and the partition values. */
   private record Plan(DeltaRowView view, Function<Row, List<String>> partition) {}
 
+  /** The latest row of a key in an upsert batch, or its deletion (schema and row null). */
+  private record Change(Type.Struct schema, Row row) {}
+
   private final TableSpec spec;
   private final Path location;
   private final TableLog log;
@@ -50,6 +53,9 @@ final class DeltaWriteBatch implements WriteBatch {
   private io.delta.standalone.types.StructType openedSchema; // the table's when the batch opened it
   private DeltaDataFiles files;
   private long records;
+  private final KeyValues keys; // null for append-only tables
+  private final Map<List<Object>, Change> changes = new java.util.LinkedHashMap<>();
+  private CopyOnWrite rewrite;
   private State state = State.OPEN;
   private boolean keepFiles; // a commit may have landed: its files belong to the table
 
@@ -58,12 +64,38 @@ final class DeltaWriteBatch implements WriteBatch {
     this.location = location;
     this.log = log;
     this.commitLock = commitLock;
+    this.keys = spec.upsert() ? new KeyValues(spec.id(), spec.keyColumns()) : null;
   }
 
   @Override
   public void write(Type.Struct schema, Row row) {
     requireOpen();
     Plan plan = plan(schema); // may open or create the table; nothing is written if it fails
+    if (keys != null) { // only the last row of a key is written, at commit
+      changes.put(keys.of(schema, row), new Change(schema, row));
+      records++;
+      return;
+    }
+    writeRow(plan, row);
+    records++;
+  }
+
+  /**
+   * Deletes the key's row: buffered like a row, then taken out of the table's files at commit. A
+   * table that does not exist yet has nothing to delete.
+   */
+  @Override
+  public void delete(Type.Struct keySchema, Row key) {
+    requireOpen();
+    if (keys == null) {
+      throw new UnsupportedOperationException(
+          "Delta table " + spec.id() + " is append-only: it has no key columns to delete by");
+    }
+    changes.put(keys.of(keySchema, key), new Change(null, null));
+    records++;
+  }
+
+  private void writeRow(Plan plan, Row row) {
     try {
       files.write(plan.partition().apply(row), plan.view().wrap(row));
     } catch (RuntimeException e) {
@@ -79,7 +111,6 @@ final class DeltaWriteBatch implements WriteBatch {
               + " dev.floe.core.row.Type); the batch is aborted and retried from the table's offsets",
           e);
     }
-    records++;
   }
 
   /** False once a row failed half-way: its file's columns are uneven and only abort is left. */
@@ -102,14 +133,26 @@ final class DeltaWriteBatch implements WriteBatch {
   public CommitResult commit(String group, PartitionOffsets expected, PartitionOffsets next) {
     requireOpen();
     long start = System.nanoTime();
+    writeChanges();
     state = State.CLOSED;
     List<AddFile> adds = files == null ? List.of() : files.close();
     if (table == null && !log.exists()) { // nothing written and no table to hold offsets
       return result(-1, adds, start);
     }
+    if (!changes.isEmpty()) {
+      rewrite =
+          new CopyOnWrite(
+              location,
+              spec.keyColumns(),
+              table != null ? table.partitioning().names() : log.metadata().getPartitionColumns(),
+              changes.keySet(),
+              commitId,
+              spec.targetFileSizeBytes());
+    }
     DeltaOffsetCommit commit =
         new DeltaOffsetCommit(spec.id(), log, adds, group, expected, next, commitId)
-            .evolving(evolved() ? openedSchema : null, evolved() ? table.schema() : null);
+            .evolving(evolved() ? openedSchema : null, evolved() ? table.schema() : null)
+            .rewriting(rewrite);
     commitLock.lock();
     try {
       long version = commit.run();
@@ -148,6 +191,9 @@ final class DeltaWriteBatch implements WriteBatch {
     }
     if (table == null) {
       table = DeltaTable.openOrCreate(spec, location, log, schema);
+      if (keys != null) {
+        table.requireKeyColumns();
+      }
       openedSchema = table.schema();
       files =
           new DeltaDataFiles(
@@ -169,6 +215,15 @@ final class DeltaWriteBatch implements WriteBatch {
     lastSchema = schema;
     lastPlan = plan;
     return plan;
+  }
+
+  /** Writes the latest row of every key an upsert batch changed. */
+  private void writeChanges() {
+    for (Change c : changes.values()) {
+      if (c.row() != null) {
+        writeRow(plan(c.schema()), c.row()); // planned again: the table may have evolved since
+      }
+    }
   }
 
   /**
@@ -195,7 +250,16 @@ final class DeltaWriteBatch implements WriteBatch {
   }
 
   private void deleteFiles(String why) {
-    if (files == null) {
+    List<String> written = new java.util.ArrayList<>();
+    if (files != null) {
+      written.addAll(files.locations());
+      files.locations().clear();
+    }
+    if (rewrite != null) { // copies of files an upsert rewrote
+      written.addAll(rewrite.locations());
+      rewrite.locations().clear();
+    }
+    if (written.isEmpty()) {
       return;
     }
     if (keepFiles) {
@@ -205,10 +269,10 @@ final class DeltaWriteBatch implements WriteBatch {
           commitId,
           spec.id(),
           why,
-          files.locations());
+          written);
       return;
     }
-    for (String file : files.locations()) {
+    for (String file : written) {
       try {
         Files.deleteIfExists(Path.of(file));
       } catch (IOException | RuntimeException e) {
@@ -221,7 +285,6 @@ final class DeltaWriteBatch implements WriteBatch {
             e);
       }
     }
-    files.locations().clear();
   }
 
   private CommitResult result(long version, List<AddFile> adds, long start) {

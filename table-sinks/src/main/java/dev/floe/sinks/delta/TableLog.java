@@ -125,6 +125,7 @@ final class TableLog {
       List<AddFile> files,
       StructType baseSchema,
       StructType evolvedSchema,
+      CopyOnWrite rewrite,
       String group,
       PartitionOffsets expected,
       PartitionOffsets next,
@@ -148,6 +149,11 @@ final class TableLog {
     PartitionOffsets merged = listedOffsets(txn.readVersion(), group).with(next);
     List<Action> actions = new ArrayList<>(files.size() + next.asMap().size() + 1);
     actions.addAll(files);
+    if (rewrite != null && !rewrite.isEmpty() && txn.readVersion() >= 0) {
+      // the files as this transaction reads them: a concurrent rewrite of one makes it conflict
+      actions.addAll(
+          rewrite.rewrite(log.getSnapshotForVersionAsOf(txn.readVersion()).getAllFiles()));
+    }
     long now = System.currentTimeMillis();
     next.asMap()
         .forEach(

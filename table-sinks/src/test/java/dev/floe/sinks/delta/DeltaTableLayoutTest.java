@@ -234,20 +234,22 @@ class DeltaTableLayoutTest {
   }
 
   @Test
-  void keyedTablesAreRefusedForDelta() {
+  void keyedTablesNeedTheirKeyColumnsInTheDataFilesNotAsIdentityPartitions() {
     DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
     TableSpec keyed =
         new TableSpec(
             dev.floe.core.TableId.parse("sales.orders"),
             "local",
-            List.of(),
+            List.of(dev.floe.core.config.PartitionField.parse("order_id")),
             128L << 20,
             Map.of(),
             List.of("order_id"),
             dev.floe.core.config.TableMapping.SchemaEvolution.FULL);
-    assertThatThrownBy(() -> sink.newBatch(keyed))
+    WriteBatch batch = sink.newBatch(keyed);
+    assertThatThrownBy(() -> batch.write(ORDER, Row.wrap(1L, MAY_17_2024, "DE", null)))
         .isInstanceOf(FloeException.class)
-        .hasMessageContaining("append-only");
+        .hasMessageContaining("no column 'order_id' in its data files")
+        .hasMessageContaining("bucket[16](order_id)");
   }
 
   @Test
