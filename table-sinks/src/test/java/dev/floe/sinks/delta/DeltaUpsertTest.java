@@ -148,6 +148,28 @@ class DeltaUpsertTest {
   }
 
   @Test
+  void twoWritersUpdatingKeysOfOneFileBothLandWithoutRevivingEitherOldRow() {
+    DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
+    TableSpec spec = spec("raw.shared", "id");
+    WriteBatch first = sink.newBatch(spec);
+    for (long id = 1; id <= 4; id++) {
+      first.write(ROW, Row.wrap(id, "old"));
+    }
+    first.commit(GROUP, PartitionOffsets.empty(), offsets("s", 0, 4, "s", 1, 0));
+
+    // two partitions' batches, open at once, each changing a key of the same file
+    WriteBatch a = sink.newBatch(spec);
+    WriteBatch b = sink.newBatch(spec);
+    a.write(ROW, Row.wrap(1L, "a"));
+    b.write(ROW, Row.wrap(2L, "b"));
+    b.delete(KEY, Row.wrap(3L));
+    a.commit(GROUP, offsets("s", 0, 4), offsets("s", 0, 5));
+    b.commit(GROUP, offsets("s", 1, 0), offsets("s", 1, 2));
+
+    assertThat(latest("raw.shared")).isEqualTo(Map.of(1L, "a", 2L, "b", 4L, "old"));
+  }
+
+  @Test
   void aNullKeyColumnIsAnErrorThatNamesTheColumnAndTheBatchGoesOn() {
     DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
     WriteBatch batch = sink.newBatch(spec("raw.nulls", "name"));
