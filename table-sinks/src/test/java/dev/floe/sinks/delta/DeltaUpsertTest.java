@@ -170,6 +170,40 @@ class DeltaUpsertTest {
   }
 
   @Test
+  void aRewriteThatLosesARaceToAnotherRewriteIsPlannedAgainOnTheWinnersFiles() {
+    DeltaTableSink other = new DeltaTableSink(warehouse.toString());
+    DeltaTableSink racing =
+        new DeltaTableSink(warehouse.toString(), FaultyLogStore.configuration());
+    TableSpec spec = spec("raw.race", "id");
+    WriteBatch first = other.newBatch(spec);
+    for (long id = 1; id <= 4; id++) {
+      first.write(ROW, Row.wrap(id, "old"));
+    }
+    first.commit(GROUP, PartitionOffsets.empty(), offsets("s", 0, 4, "s", 1, 0));
+
+    WriteBatch loser = racing.newBatch(spec);
+    loser.write(ROW, Row.wrap(1L, "a"));
+    FaultyLogStore.BEFORE_NEXT_WRITE.set( // the winner rewrites the same file in between
+        () -> {
+          WriteBatch winner = other.newBatch(spec);
+          winner.write(ROW, Row.wrap(2L, "b"));
+          winner.commit(GROUP, offsets("s", 1, 0), offsets("s", 1, 1));
+        });
+    try {
+      loser.commit(GROUP, offsets("s", 0, 4), offsets("s", 0, 5));
+    } finally {
+      FaultyLogStore.BEFORE_NEXT_WRITE.set(null);
+    }
+
+    assertThat(latest("raw.race")).isEqualTo(Map.of(1L, "a", 2L, "b", 3L, "old", 4L, "old"));
+    assertThat(DeltaLogFiles.parquetFiles(warehouse))
+        .as("the losing attempt's copies are deleted")
+        .hasSize(
+            DeltaFixtures.log(warehouse, "raw.race").update().getAllFiles().size()
+                + 2); // + the first file and the winner's copy
+  }
+
+  @Test
   void aNullKeyColumnIsAnErrorThatNamesTheColumnAndTheBatchGoesOn() {
     DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
     WriteBatch batch = sink.newBatch(spec("raw.nulls", "name"));
