@@ -71,6 +71,30 @@ public final class DeltaTableSink implements TableSink {
     return new DeltaWriteBatch(table, location(table.id()), log(table.id()), lock);
   }
 
+  /**
+   * What rows of {@code rows} would change in the Delta table, one line per change, without
+   * changing it; null when the table does not exist yet (it would be created from them).
+   *
+   * @param partial whether the rows leave out columns on purpose (key or metadata columns whose
+   *     type comes from elsewhere): then absent top-level columns are not made nullable
+   * @throws dev.floe.core.SchemaChangeException when the table cannot take such rows
+   */
+  public java.util.List<String> planSchema(
+      TableSpec table, dev.floe.core.row.Type.Struct rows, boolean partial) {
+    TableLog log = log(table.id());
+    if (!log.exists()) {
+      return null;
+    }
+    io.delta.standalone.actions.Metadata meta = log.metadata();
+    java.util.Set<String> keep =
+        partial
+            ? java.util.Set.of(meta.getSchema().getFieldNames())
+            : java.util.Set.copyOf(meta.getPartitionColumns());
+    return DeltaSchemaEvolution.plan(
+            table.id(), meta.getSchema(), keep, rows, table.schemaEvolution())
+        .described();
+  }
+
   @Override
   public void close() {
     logs.clear();
