@@ -7,7 +7,9 @@ import dev.floe.core.sink.TableSink;
 import dev.floe.core.sink.TableSpec;
 import dev.floe.core.sink.WriteBatch;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -79,17 +81,15 @@ public final class DeltaTableSink implements TableSink {
    *     type comes from elsewhere): then absent top-level columns are not made nullable
    * @throws dev.floe.core.SchemaChangeException when the table cannot take such rows
    */
-  public java.util.List<String> planSchema(
+  public List<String> planSchema(
       TableSpec table, dev.floe.core.row.Type.Struct rows, boolean partial) {
     TableLog log = log(table.id());
     if (!log.exists()) {
       return null;
     }
     io.delta.standalone.actions.Metadata meta = log.metadata();
-    java.util.Set<String> keep =
-        partial
-            ? java.util.Set.of(meta.getSchema().getFieldNames())
-            : java.util.Set.copyOf(meta.getPartitionColumns());
+    Set<String> keep =
+        partial ? Set.of(meta.getSchema().getFieldNames()) : Set.copyOf(meta.getPartitionColumns());
     return DeltaSchemaEvolution.plan(
             table.id(), meta.getSchema(), keep, rows, table.schemaEvolution())
         .described();

@@ -9,10 +9,13 @@ import dev.floe.core.sink.CommitResult;
 import dev.floe.core.sink.TableSpec;
 import dev.floe.core.sink.WriteBatch;
 import io.delta.standalone.actions.AddFile;
+import io.delta.standalone.types.StructType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -50,11 +53,11 @@ final class DeltaWriteBatch implements WriteBatch {
   private Type.Struct lastSchema;
   private Plan lastPlan;
   private DeltaTable table;
-  private io.delta.standalone.types.StructType openedSchema; // the table's when the batch opened it
+  private StructType openedSchema; // the table's when the batch opened it
   private DeltaDataFiles files;
   private long records;
   private final KeyValues keys; // null for append-only tables
-  private final Map<List<Object>, Change> changes = new java.util.LinkedHashMap<>();
+  private final Map<List<Object>, Change> changes = new LinkedHashMap<>();
   private CopyOnWrite rewrite;
   private State state = State.OPEN;
   private boolean keepFiles; // a commit may have landed: its files belong to the table
@@ -250,7 +253,7 @@ final class DeltaWriteBatch implements WriteBatch {
   }
 
   private void deleteFiles(String why) {
-    List<String> written = new java.util.ArrayList<>();
+    List<String> written = new ArrayList<>();
     if (files != null) {
       written.addAll(files.locations());
       files.locations().clear();
