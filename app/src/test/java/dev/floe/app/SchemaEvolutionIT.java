@@ -219,6 +219,89 @@ class SchemaEvolutionIT {
   }
 
   /** Protobuf: v1..v4 under one subject, the same four changes, framed the Confluent way. */
+  /** Protobuf into Delta: v4 makes name optional but keeps visits int32 (Delta cannot widen). */
+  @Test
+  void protobufVersionsInterleavedLandInADeltaTableWithTheirValuesAndNulls() throws Exception {
+    String topic = "customers-evolving-proto-delta";
+    broker.createTopic(topic, 4);
+    String[] versions = {
+      "message Customer { int64 id = 1; string name = 2; int32 visits = 3; Address address = 4; }",
+      "message Customer { int64 id = 1; string name = 2; int32 visits = 3; Address address = 4;"
+          + " optional string email = 5; }",
+      "message Customer { int64 id = 1; string name = 2; int32 visits = 3; Address2 address = 4;"
+          + " optional string email = 5; }",
+      "message Customer { int64 id = 1; optional string name = 2; int32 visits = 3;"
+          + " Address2 address = 4; optional string email = 5; }"
+    };
+    int[] ids = new int[4];
+    for (int v = 0; v < 4; v++) {
+      ids[v] =
+          registry.register(
+              topic + "-value",
+              "PROTOBUF",
+              "syntax = \"proto3\"; package it.evolve.delta;\n"
+                  + versions[v]
+                  + "\nmessage Address { string city = 1; }"
+                  + "\nmessage Address2 { string city = 1; optional string zip = 2; }");
+    }
+    Map<Long, Expected> expected = new HashMap<>();
+    Random random = new Random(14);
+    List<byte[]> values = new ArrayList<>();
+    for (long id = 0; id < 400; id++) {
+      int v = id < 80 ? (int) (id / 20) : random.nextInt(4);
+      Expected e =
+          new Expected(
+              v,
+              v == 3 && id % 3 == 0 ? null : "n" + id,
+              id, // a small positive varint: int32 and int64 encode it alike
+              "c" + id,
+              v >= 2 && id % 2 == 0 ? "z" + id : null,
+              v >= 1 && id % 5 != 0 ? "e" + id + "@x" : null);
+      expected.put(id, e);
+      values.add(protobuf(ids[v], id, e));
+    }
+    RawRecords.send(broker, topic, values);
+    FloeConfig config =
+        TestConfigs.parse(
+            dir,
+            broker,
+            registry,
+            """
+        tables:
+          - topics: [customers-evolving-proto-delta]
+            table: crm.customers_proto
+            formats: [delta]
+            commit: { interval: 500ms, max-records: 50 }
+        """);
+
+    assertThat(
+            Pipelines.runUntil(
+                config,
+                Duration.ofSeconds(90),
+                () -> DeltaTables.rowCount(config, "crm.customers_proto") >= expected.size()))
+        .isNull();
+    var schema = DeltaTables.log(config, "crm.customers_proto").update().getMetadata().getSchema();
+    assertThat(schema.get("name").isNullable()).isTrue();
+    List<Map<String, Object>> rows = DeltaTables.rows(config, "crm.customers_proto");
+    assertThat(rows).hasSize(expected.size());
+    for (Map<String, Object> r : rows) {
+      Expected e = expected.get((Long) r.get("id"));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> address = (Map<String, Object>) r.get("address");
+      String name = e.name() == null && e.version() != 3 ? "" : e.name(); // proto3: "" not null
+      assertThat(
+              new Expected(
+                  e.version(),
+                  (String) r.get("name"),
+                  ((Integer) r.get("visits")).longValue(),
+                  (String) address.get("city"),
+                  (String) address.get("zip"),
+                  (String) r.get("email")))
+          .as("row %s", r.get("id"))
+          .isEqualTo(new Expected(e.version(), name, e.visits(), e.city(), e.zip(), e.email()));
+    }
+  }
+
   @Test
   void protobufVersionsInterleavedLandWithTheirValuesAndNulls() throws Exception {
     String topic = "customers-evolving-proto";
