@@ -382,6 +382,110 @@ class SchemaEvolutionIT {
     }
   }
 
+  /** JSON Schema into Delta: v4 makes name optional but keeps visits int32 (Delta cannot widen). */
+  @Test
+  void jsonSchemaVersionsInterleavedLandInADeltaTableWithTheirValuesAndNulls() throws Exception {
+    String topic = "customers-evolving-json-delta";
+    broker.createTopic(topic, 4);
+    String address1 =
+        "{\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\"}}, \"required\": [\"city\"]}";
+    String address2 =
+        "{\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\"},"
+            + " \"zip\": {\"type\": \"string\"}}, \"required\": [\"city\"]}";
+    String[] versions = new String[4];
+    for (int v = 0; v < 4; v++) {
+      versions[v] =
+          "{\"type\": \"object\", \"properties\": {\"id\": {\"type\": \"integer\"},"
+              + " \"name\": {\"type\": \"string\"},"
+              + " \"visits\": {\"type\": \"integer\", \"connect.type\": \""
+              + "int32"
+              + "\"}, \"address\": "
+              + (v >= 2 ? address2 : address1)
+              + (v >= 1 ? ", \"email\": {\"type\": \"string\"}" : "")
+              + "}, \"required\": [\"id\", \"visits\", \"address\""
+              + (v == 3 ? "" : ", \"name\"")
+              + "]}";
+    }
+    Map<Long, Expected> expected = new HashMap<>();
+    Random random = new Random(15);
+    List<byte[]> values = new ArrayList<>();
+    int[] ids = new int[4];
+    for (int v = 0; v < 4; v++) {
+      ids[v] = registry.register(topic + "-value", "JSON", versions[v]);
+    }
+    for (long id = 0; id < 400; id++) {
+      int v = id < 80 ? (int) (id / 20) : random.nextInt(4);
+      Expected e =
+          new Expected(
+              v,
+              v == 3 && id % 3 == 0 ? null : "n" + id,
+              id,
+              "c" + id,
+              v >= 2 && id % 2 == 0 ? "z" + id : null,
+              v >= 1 && id % 5 != 0 ? "e" + id + "@x" : null);
+      expected.put(id, e);
+      StringBuilder json = new StringBuilder("{\"id\": " + id + ", \"visits\": " + e.visits());
+      if (e.name() != null) {
+        json.append(", \"name\": \"").append(e.name()).append('"');
+      }
+      json.append(", \"address\": {\"city\": \"").append(e.city()).append('"');
+      if (e.zip() != null) {
+        json.append(", \"zip\": \"").append(e.zip()).append('"');
+      }
+      json.append('}');
+      if (e.email() != null) {
+        json.append(", \"email\": \"").append(e.email()).append('"');
+      }
+      json.append('}');
+      byte[] payload = json.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      values.add(
+          java.nio.ByteBuffer.allocate(5 + payload.length)
+              .put((byte) 0)
+              .putInt(ids[v])
+              .put(payload)
+              .array());
+    }
+    RawRecords.send(broker, topic, values);
+    FloeConfig config =
+        TestConfigs.parse(
+            dir,
+            broker,
+            registry,
+            """
+        tables:
+          - topics: [customers-evolving-json-delta]
+            table: crm.customers_json
+            formats: [delta]
+            commit: { interval: 500ms, max-records: 50 }
+        """);
+
+    assertThat(
+            Pipelines.runUntil(
+                config,
+                Duration.ofSeconds(90),
+                () -> DeltaTables.rowCount(config, "crm.customers_json") >= expected.size()))
+        .isNull();
+    var schema = DeltaTables.log(config, "crm.customers_json").update().getMetadata().getSchema();
+    assertThat(schema.get("name").isNullable()).isTrue();
+    List<Map<String, Object>> rows = DeltaTables.rows(config, "crm.customers_json");
+    assertThat(rows).hasSize(expected.size());
+    for (Map<String, Object> r : rows) {
+      Expected e = expected.get((Long) r.get("id"));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> address = (Map<String, Object>) r.get("address");
+      assertThat(
+              new Expected(
+                  e.version(),
+                  (String) r.get("name"),
+                  ((Integer) r.get("visits")).longValue(),
+                  (String) address.get("city"),
+                  (String) address.get("zip"),
+                  (String) r.get("email")))
+          .as("row %s", r.get("id"))
+          .isEqualTo(e);
+    }
+  }
+
   /**
    * JSON Schema: properties added (top level and nested), int32 widened to int64, made optional.
    */
