@@ -136,6 +136,17 @@ final class CopyOnWrite {
     List<Types.NestedField> columns = schema.columns();
     for (int k = 0; k < keyPositions.length; k++) {
       keyPositions[k] = columns.indexOf(schema.findField(keyColumns.get(k)));
+      if (keyPositions[k] < 0) { // its rows could never match a key: fail rather than keep them
+        throw dev.floe.core.Errors.of(
+            "Delta data file "
+                + file.getPath()
+                + " has no key column '"
+                + keyColumns.get(k)
+                + "', so its rows cannot be matched to the keys this batch changed",
+            "key columns must be top-level columns in every data file of an upsert table; write"
+                + " the table anew with key.columns it has had from the start",
+            null);
+      }
     }
     List<String> partition = new ArrayList<>();
     for (String c : partitionColumns) {
@@ -157,7 +168,7 @@ final class CopyOnWrite {
       for (StructLike row : rows) {
         List<Object> key = new ArrayList<>(keyPositions.length);
         for (int p : keyPositions) {
-          key.add(KeyValues.normalize(p < 0 ? null : row.get(p, Object.class)));
+          key.add(KeyValues.normalize(row.get(p, Object.class)));
         }
         if (keys.contains(key)) {
           removed++;
