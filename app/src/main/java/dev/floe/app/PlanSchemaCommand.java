@@ -9,6 +9,7 @@ import dev.floe.core.config.FloeConfig;
 import dev.floe.core.config.TableMapping;
 import dev.floe.core.row.Type;
 import dev.floe.core.sink.TableSpec;
+import dev.floe.sinks.delta.DeltaTableSink;
 import dev.floe.sinks.iceberg.IcebergTableSink;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -75,7 +76,8 @@ final class PlanSchemaCommand implements Callable<Integer> {
     RegisteredSchema schema = schema(registry);
     RecordDecoder decoder = new RecordDecoder(registry);
     int refused = 0;
-    try (IcebergTableSink sink = new IcebergTableSink(parsed)) {
+    try (IcebergTableSink sink = new IcebergTableSink(parsed);
+        DeltaTableSink delta = new DeltaTableSink(parsed)) {
       for (TableMapping m : mappings) {
         TableSpec table =
             new TableSpec(
@@ -88,26 +90,36 @@ final class PlanSchemaCommand implements Callable<Integer> {
                 m.schemaEvolution());
         Type.Struct rows = decoder.rowType(schema, m);
         String level = m.schemaEvolution().name().toLowerCase(Locale.ROOT);
-        try {
-          List<String> changes =
-              sink.planSchema(table, rows, m.key().decoded() || m.mode() == TableMapping.Mode.CDC);
-          if (changes == null) {
-            out.printf("%s: does not exist yet; Floe creates it from this schema%n", table.id());
-          } else if (changes.isEmpty()) {
-            out.printf("%s: no change needed%n", table.id());
-          } else {
-            out.printf(
-                "%s: %d change(s), allowed by schema-evolution: %s%n",
-                table.id(), changes.size(), level);
-            changes.forEach(c -> out.println("  " + c));
+        boolean partial = m.key().decoded() || m.mode() == TableMapping.Mode.CDC;
+        for (TableMapping.Format format : m.formats()) {
+          boolean isDelta = format == TableMapping.Format.DELTA;
+          String name = table.id() + (isDelta ? " (delta)" : "");
+          try {
+            List<String> changes =
+                isDelta
+                    ? delta.planSchema(table, rows, partial)
+                    : sink.planSchema(table, rows, partial);
+            print(out, name, changes, level);
+          } catch (SchemaChangeException e) {
+            refused++;
+            out.printf("%s: refused: %s%n", name, e.getMessage());
           }
-        } catch (SchemaChangeException e) {
-          refused++;
-          out.printf("%s: refused: %s%n", table.id(), e.getMessage());
         }
       }
     }
     return refused == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  private static void print(PrintWriter out, String table, List<String> changes, String level) {
+    if (changes == null) {
+      out.printf("%s: does not exist yet; Floe creates it from this schema%n", table);
+    } else if (changes.isEmpty()) {
+      out.printf("%s: no change needed%n", table);
+    } else {
+      out.printf(
+          "%s: %d change(s), allowed by schema-evolution: %s%n", table, changes.size(), level);
+      changes.forEach(c -> out.println("  " + c));
+    }
   }
 
   private RegisteredSchema schema(SchemaRegistryClient registry) throws IOException {

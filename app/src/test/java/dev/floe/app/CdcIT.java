@@ -87,6 +87,7 @@ class CdcIT {
 
   static final Schema VALUE = ENVELOPE.getField("after").schema().getTypes().get(1);
 
+  /** Into both formats: Iceberg by row-level deletes, Delta by copy-on-write. */
   @Test
   void debeziumEventsBecomeTheSourceTablesLatestState() throws Exception {
     String topic = "dbserver1.inventory.customers";
@@ -135,6 +136,7 @@ class CdcIT {
         tables:
           - topics: [dbserver1.inventory.customers]
             table: inventory.customers
+            formats: [iceberg, delta]
             mode: cdc
             key: { format: confluent, columns: [id] }
             cdc: { keep-op: true }
@@ -147,7 +149,16 @@ class CdcIT {
             Duration.ofSeconds(90),
             () ->
                 IcebergTables.exists(config, "inventory.customers")
-                    && IcebergTables.committed(config, "inventory.customers").asMap().equals(ends));
+                    && IcebergTables.committed(config, "inventory.customers").asMap().equals(ends)
+                    && ends.entrySet().stream()
+                        .allMatch(
+                            e ->
+                                DeltaTables.txnVersion(
+                                        config,
+                                        "inventory.customers",
+                                        e.getKey().topic(),
+                                        e.getKey().partition())
+                                    == e.getValue()));
     assertThat(failure).isNull();
 
     assertThat(IcebergTables.load(config, "inventory.customers").schema().columns())
@@ -164,6 +175,17 @@ class CdcIT {
     }
     assertThat(table).isEqualTo(model);
     assertThat(ops).isEqualTo(lastOp);
+
+    // the Delta table of the same mapping, rewritten copy-on-write, holds the same rows
+    Map<Integer, String> delta = new HashMap<>();
+    Map<Integer, String> deltaOps = new HashMap<>();
+    for (Map<String, Object> r : DeltaTables.rows(config, "inventory.customers")) {
+      int id = (Integer) r.get("id");
+      assertThat(delta.put(id, (String) r.get("email"))).as("one Delta row per id").isNull();
+      deltaOps.put(id, (String) r.get("__op"));
+    }
+    assertThat(delta).isEqualTo(model);
+    assertThat(deltaOps).isEqualTo(lastOp);
   }
 
   @Test

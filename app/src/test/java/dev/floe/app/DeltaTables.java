@@ -129,7 +129,8 @@ final class DeltaTables {
   }
 
   private static Object field(Group g, String name, DataType type) {
-    if (g.getFieldRepetitionCount(name) == 0) {
+    // a file written before the column was added lacks it: Delta readers read null
+    if (!g.getType().containsField(name) || g.getFieldRepetitionCount(name) == 0) {
       return null;
     }
     if (type instanceof StructType s) {

@@ -94,4 +94,77 @@ class PlanSchemaIT {
         .contains("web.visits: refused")
         .contains("column 'visits' has type int but the rows' field has type STRING");
   }
+
+  @Test
+  void plansADeltaTableAndRefusesWideningWhichDeltaCannotDo() throws Exception {
+    broker.createTopic("plan-visits-delta", 1);
+    try (ConfluentAvroProducer producer =
+        new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
+      GenericRecord r = new GenericData.Record(new Schema.Parser().parse(V1));
+      r.put("id", 1L);
+      r.put("visits", 3);
+      producer.send("plan-visits-delta", r).get();
+    }
+    String tables =
+        """
+        tables:
+          - topics: [plan-visits-delta]
+            table: web.visits_delta
+            formats: [delta]
+            commit: { interval: 500ms }
+        """;
+    Path config = TestConfigs.write(dir, broker, registry, "floe-plan-delta", tables);
+    FloeConfig parsed = ConfigFiles.load(config);
+    assertThat(
+            Pipelines.runUntil(
+                parsed,
+                Duration.ofSeconds(60),
+                () -> DeltaTables.rowCount(parsed, "web.visits_delta") == 1))
+        .isNull();
+
+    Path added = dir.resolve("added.avsc");
+    Files.writeString(
+        added,
+        V1.replace(
+            "{\"name\": \"visits\", \"type\": \"int\"}",
+            "{\"name\": \"visits\", \"type\": \"int\"},"
+                + " {\"name\": \"email\", \"type\": [\"null\", \"string\"], \"default\": null}"));
+    Cli.Result planned =
+        Cli.floe(
+            "plan-schema",
+            "--config",
+            config.toString(),
+            "--topic",
+            "plan-visits-delta",
+            "--schema-file",
+            added.toString());
+    assertThat(planned.exitCode()).as(planned.out()).isZero();
+    assertThat(planned.out())
+        .contains("web.visits_delta (delta): 1 change(s), allowed by schema-evolution: full")
+        .contains("add column email string");
+    assertThat(
+            DeltaTables.log(parsed, "web.visits_delta")
+                .update()
+                .getMetadata()
+                .getSchema()
+                .getFieldNames())
+        .as("a plan changes nothing")
+        .doesNotContain("email");
+
+    Path widened = dir.resolve("widened.avsc");
+    Files.writeString(widened, V1.replace("\"type\": \"int\"", "\"type\": \"long\""));
+    Cli.Result refused =
+        Cli.floe(
+            "plan-schema",
+            "--config",
+            config.toString(),
+            "--topic",
+            "plan-visits-delta",
+            "--schema-file",
+            widened.toString());
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.out())
+        .contains("web.visits_delta (delta): refused")
+        .contains("Delta protocol (1, 2) cannot widen a column's type");
+  }
 }

@@ -134,7 +134,174 @@ class SchemaEvolutionIT {
     }
   }
 
+  /**
+   * Delta: v1..v3 as above and a v4 that makes a field optional. Delta protocol (1, 2) cannot widen
+   * a column, so v4 keeps visits an int here (a long would follow the mapping's on-error policy).
+   */
+  @Test
+  void avroVersionsInterleavedLandInADeltaTableWithTheirValuesAndNulls() throws Exception {
+    String topic = "customers-evolving-delta";
+    broker.createTopic(topic, 4);
+    List<Schema> versions = new ArrayList<>(VERSIONS.subList(0, 3));
+    versions.add(
+        avro( // v4: name optional
+            """
+            {"name": "id", "type": "long"}, {"name": "name", "type": ["null", "string"], "default": null},
+            {"name": "visits", "type": "int"},
+            {"name": "address", "type": {"type": "record", "name": "Address", "fields": [
+              {"name": "city", "type": "string"},
+              {"name": "zip", "type": ["null", "string"], "default": null}]}},
+            {"name": "email", "type": ["null", "string"], "default": null}"""));
+    Map<Long, Expected> expected = new HashMap<>();
+    Random random = new Random(13);
+    try (ConfluentAvroProducer producer =
+        new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
+      List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+      for (long id = 0; id < 2_000; id++) {
+        int version = id < 400 ? (int) (id / 100) : random.nextInt(4);
+        Expected e =
+            new Expected(
+                version,
+                version == 3 && id % 3 == 0 ? null : "n" + id,
+                id,
+                "c" + id,
+                version >= 2 && id % 2 == 0 ? "z" + id : null,
+                version >= 1 && id % 5 != 0 ? "e" + id + "@x" : null);
+        sent.add(producer.send(topic, (int) (id % 4), null, record(versions, id, e), null));
+        expected.put(id, e);
+      }
+      for (var f : sent) {
+        f.get();
+      }
+    }
+    FloeConfig config =
+        TestConfigs.parse(
+            dir,
+            broker,
+            registry,
+            """
+        tables:
+          - topics: [customers-evolving-delta]
+            table: crm.customers
+            formats: [delta]
+            partition-by: ["bucket[4](id)"]
+            commit: { interval: 500ms, max-records: 150 }
+        """);
+
+    assertThat(
+            Pipelines.runUntil(
+                config,
+                Duration.ofSeconds(90),
+                () -> DeltaTables.rowCount(config, "crm.customers") >= expected.size()))
+        .isNull();
+
+    var metadata = DeltaTables.log(config, "crm.customers").update().getMetadata();
+    assertThat(metadata.getPartitionColumns()).containsExactly("id_bucket");
+    assertThat(metadata.getSchema().get("name").isNullable()).isTrue();
+    assertThat(metadata.getSchema().get("email").isNullable()).isTrue();
+    List<Map<String, Object>> rows = DeltaTables.rows(config, "crm.customers");
+    assertThat(rows).hasSize(expected.size());
+    for (Map<String, Object> r : rows) {
+      Expected e = expected.get((Long) r.get("id"));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> address = (Map<String, Object>) r.get("address");
+      assertThat(
+              new Expected(
+                  e.version(),
+                  (String) r.get("name"),
+                  ((Integer) r.get("visits")).longValue(),
+                  (String) address.get("city"),
+                  (String) address.get("zip"),
+                  (String) r.get("email")))
+          .as("row %s", r.get("id"))
+          .isEqualTo(e);
+    }
+  }
+
   /** Protobuf: v1..v4 under one subject, the same four changes, framed the Confluent way. */
+  /** Protobuf into Delta: v4 makes name optional but keeps visits int32 (Delta cannot widen). */
+  @Test
+  void protobufVersionsInterleavedLandInADeltaTableWithTheirValuesAndNulls() throws Exception {
+    String topic = "customers-evolving-proto-delta";
+    broker.createTopic(topic, 4);
+    String[] versions = {
+      "message Customer { int64 id = 1; string name = 2; int32 visits = 3; Address address = 4; }",
+      "message Customer { int64 id = 1; string name = 2; int32 visits = 3; Address address = 4;"
+          + " optional string email = 5; }",
+      "message Customer { int64 id = 1; string name = 2; int32 visits = 3; Address2 address = 4;"
+          + " optional string email = 5; }",
+      "message Customer { int64 id = 1; optional string name = 2; int32 visits = 3;"
+          + " Address2 address = 4; optional string email = 5; }"
+    };
+    int[] ids = new int[4];
+    for (int v = 0; v < 4; v++) {
+      ids[v] =
+          registry.register(
+              topic + "-value",
+              "PROTOBUF",
+              "syntax = \"proto3\"; package it.evolve.delta;\n"
+                  + versions[v]
+                  + "\nmessage Address { string city = 1; }"
+                  + "\nmessage Address2 { string city = 1; optional string zip = 2; }");
+    }
+    Map<Long, Expected> expected = new HashMap<>();
+    Random random = new Random(14);
+    List<byte[]> values = new ArrayList<>();
+    for (long id = 0; id < 400; id++) {
+      int v = id < 80 ? (int) (id / 20) : random.nextInt(4);
+      Expected e =
+          new Expected(
+              v,
+              v == 3 && id % 3 == 0 ? null : "n" + id,
+              id, // a small positive varint: int32 and int64 encode it alike
+              "c" + id,
+              v >= 2 && id % 2 == 0 ? "z" + id : null,
+              v >= 1 && id % 5 != 0 ? "e" + id + "@x" : null);
+      expected.put(id, e);
+      values.add(protobuf(ids[v], id, e));
+    }
+    RawRecords.send(broker, topic, values);
+    FloeConfig config =
+        TestConfigs.parse(
+            dir,
+            broker,
+            registry,
+            """
+        tables:
+          - topics: [customers-evolving-proto-delta]
+            table: crm.customers_proto
+            formats: [delta]
+            commit: { interval: 500ms, max-records: 50 }
+        """);
+
+    assertThat(
+            Pipelines.runUntil(
+                config,
+                Duration.ofSeconds(90),
+                () -> DeltaTables.rowCount(config, "crm.customers_proto") >= expected.size()))
+        .isNull();
+    var schema = DeltaTables.log(config, "crm.customers_proto").update().getMetadata().getSchema();
+    assertThat(schema.get("name").isNullable()).isTrue();
+    List<Map<String, Object>> rows = DeltaTables.rows(config, "crm.customers_proto");
+    assertThat(rows).hasSize(expected.size());
+    for (Map<String, Object> r : rows) {
+      Expected e = expected.get((Long) r.get("id"));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> address = (Map<String, Object>) r.get("address");
+      String name = e.name() == null && e.version() != 3 ? "" : e.name(); // proto3: "" not null
+      assertThat(
+              new Expected(
+                  e.version(),
+                  (String) r.get("name"),
+                  ((Integer) r.get("visits")).longValue(),
+                  (String) address.get("city"),
+                  (String) address.get("zip"),
+                  (String) r.get("email")))
+          .as("row %s", r.get("id"))
+          .isEqualTo(new Expected(e.version(), name, e.visits(), e.city(), e.zip(), e.email()));
+    }
+  }
+
   @Test
   void protobufVersionsInterleavedLandWithTheirValuesAndNulls() throws Exception {
     String topic = "customers-evolving-proto";
@@ -212,6 +379,110 @@ class SchemaEvolutionIT {
                   (String) r.getField("email")))
           .as("row %s", r.getField("id"))
           .isEqualTo(new Expected(e.version(), name, e.visits(), e.city(), e.zip(), e.email()));
+    }
+  }
+
+  /** JSON Schema into Delta: v4 makes name optional but keeps visits int32 (Delta cannot widen). */
+  @Test
+  void jsonSchemaVersionsInterleavedLandInADeltaTableWithTheirValuesAndNulls() throws Exception {
+    String topic = "customers-evolving-json-delta";
+    broker.createTopic(topic, 4);
+    String address1 =
+        "{\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\"}}, \"required\": [\"city\"]}";
+    String address2 =
+        "{\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\"},"
+            + " \"zip\": {\"type\": \"string\"}}, \"required\": [\"city\"]}";
+    String[] versions = new String[4];
+    for (int v = 0; v < 4; v++) {
+      versions[v] =
+          "{\"type\": \"object\", \"properties\": {\"id\": {\"type\": \"integer\"},"
+              + " \"name\": {\"type\": \"string\"},"
+              + " \"visits\": {\"type\": \"integer\", \"connect.type\": \""
+              + "int32"
+              + "\"}, \"address\": "
+              + (v >= 2 ? address2 : address1)
+              + (v >= 1 ? ", \"email\": {\"type\": \"string\"}" : "")
+              + "}, \"required\": [\"id\", \"visits\", \"address\""
+              + (v == 3 ? "" : ", \"name\"")
+              + "]}";
+    }
+    Map<Long, Expected> expected = new HashMap<>();
+    Random random = new Random(15);
+    List<byte[]> values = new ArrayList<>();
+    int[] ids = new int[4];
+    for (int v = 0; v < 4; v++) {
+      ids[v] = registry.register(topic + "-value", "JSON", versions[v]);
+    }
+    for (long id = 0; id < 400; id++) {
+      int v = id < 80 ? (int) (id / 20) : random.nextInt(4);
+      Expected e =
+          new Expected(
+              v,
+              v == 3 && id % 3 == 0 ? null : "n" + id,
+              id,
+              "c" + id,
+              v >= 2 && id % 2 == 0 ? "z" + id : null,
+              v >= 1 && id % 5 != 0 ? "e" + id + "@x" : null);
+      expected.put(id, e);
+      StringBuilder json = new StringBuilder("{\"id\": " + id + ", \"visits\": " + e.visits());
+      if (e.name() != null) {
+        json.append(", \"name\": \"").append(e.name()).append('"');
+      }
+      json.append(", \"address\": {\"city\": \"").append(e.city()).append('"');
+      if (e.zip() != null) {
+        json.append(", \"zip\": \"").append(e.zip()).append('"');
+      }
+      json.append('}');
+      if (e.email() != null) {
+        json.append(", \"email\": \"").append(e.email()).append('"');
+      }
+      json.append('}');
+      byte[] payload = json.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      values.add(
+          java.nio.ByteBuffer.allocate(5 + payload.length)
+              .put((byte) 0)
+              .putInt(ids[v])
+              .put(payload)
+              .array());
+    }
+    RawRecords.send(broker, topic, values);
+    FloeConfig config =
+        TestConfigs.parse(
+            dir,
+            broker,
+            registry,
+            """
+        tables:
+          - topics: [customers-evolving-json-delta]
+            table: crm.customers_json
+            formats: [delta]
+            commit: { interval: 500ms, max-records: 50 }
+        """);
+
+    assertThat(
+            Pipelines.runUntil(
+                config,
+                Duration.ofSeconds(90),
+                () -> DeltaTables.rowCount(config, "crm.customers_json") >= expected.size()))
+        .isNull();
+    var schema = DeltaTables.log(config, "crm.customers_json").update().getMetadata().getSchema();
+    assertThat(schema.get("name").isNullable()).isTrue();
+    List<Map<String, Object>> rows = DeltaTables.rows(config, "crm.customers_json");
+    assertThat(rows).hasSize(expected.size());
+    for (Map<String, Object> r : rows) {
+      Expected e = expected.get((Long) r.get("id"));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> address = (Map<String, Object>) r.get("address");
+      assertThat(
+              new Expected(
+                  e.version(),
+                  (String) r.get("name"),
+                  ((Integer) r.get("visits")).longValue(),
+                  (String) address.get("city"),
+                  (String) address.get("zip"),
+                  (String) r.get("email")))
+          .as("row %s", r.get("id"))
+          .isEqualTo(e);
     }
   }
 
@@ -354,11 +625,16 @@ class SchemaEvolutionIT {
   }
 
   private static GenericRecord record(long id, Expected e) {
-    Schema schema = VERSIONS.get(e.version());
+    return record(VERSIONS, id, e);
+  }
+
+  private static GenericRecord record(List<Schema> versions, long id, Expected e) {
+    Schema schema = versions.get(e.version());
     GenericRecord r = new GenericData.Record(schema);
     r.put("id", id);
     r.put("name", e.name());
-    r.put("visits", e.version() == 3 ? (Object) e.visits() : (Object) (int) e.visits());
+    boolean wide = schema.getField("visits").schema().getType() == Schema.Type.LONG;
+    r.put("visits", wide ? (Object) e.visits() : (Object) (int) e.visits());
     Schema addressSchema = schema.getField("address").schema();
     GenericRecord address = new GenericData.Record(addressSchema);
     address.put("city", e.city());

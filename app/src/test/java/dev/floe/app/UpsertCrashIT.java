@@ -66,7 +66,16 @@ class UpsertCrashIT {
 
   @Test
   void killNineDuringUpsertsLeavesExactlyTheLatestRowPerKey() throws Exception {
-    String topic = "upsert-crash";
+    crashAndCompare("iceberg", "upsert-crash", "bank.upsert_crash");
+  }
+
+  /** The same model test against a Delta table (copy-on-write upserts). */
+  @Test
+  void killNineDuringDeltaUpsertsLeavesExactlyTheLatestRowPerKey() throws Exception {
+    crashAndCompare("delta", "upsert-crash-delta", "bank.upsert_crash_delta");
+  }
+
+  private void crashAndCompare(String format, String topic, String tableName) throws Exception {
     broker.createTopic(topic, 4);
     Map<String, Account> model = new HashMap<>();
     Map<SourcePartition, Long> ends = new HashMap<>();
@@ -74,31 +83,36 @@ class UpsertCrashIT {
     String tables =
         """
         tables:
-          - topics: [upsert-crash]
-            table: bank.upsert_crash
+          - topics: [%s]
+            table: %s
+            formats: [%s]
             mode: upsert
             key: { format: string, columns: [id] }
             partition-by: ["bucket[4](id)"]
             commit: { interval: 1s, max-records: 15000 }
-        """;
-    Path config = TestConfigs.write(dir, broker, registry, "floe-upsert-crash", tables);
+        """
+            .formatted(topic, tableName, format);
+    Path config = TestConfigs.write(dir, broker, registry, "floe-" + topic, tables);
     FloeConfig parsed = ConfigFiles.load(config);
+    Target target = new Target(format, tableName);
     Random random = new Random(7);
-    Path logs = Path.of("target", "upsert-crash-it");
+    Path logs = Path.of("target", topic + "-it");
 
     int kills = 0;
-    while (kills < 4 && !done(parsed, ends)) {
+    while (kills < 4 && !target.done(parsed, ends)) {
       boolean midCommit = kills % 2 == 1;
-      int snapshotsBefore = snapshots(parsed);
+      int snapshotsBefore = target.commits(parsed);
       try (ChildFloe floe = ChildFloe.run(config, logs.resolve("run-" + kills + ".log"))) {
         await()
             .atMost(Duration.ofSeconds(90))
-            .until(() -> snapshots(parsed) > snapshotsBefore || !floe.isAlive());
+            .until(() -> target.commits(parsed) > snapshotsBefore || !floe.isAlive());
         if (midCommit) {
           int seen = floe.commitsStarted();
           await()
               .atMost(Duration.ofSeconds(90))
-              .until(() -> floe.commitsStarted() > seen || !floe.isAlive() || done(parsed, ends));
+              .until(
+                  () ->
+                      floe.commitsStarted() > seen || !floe.isAlive() || target.done(parsed, ends));
         } else {
           Thread.sleep(random.nextInt(1500));
         }
@@ -110,22 +124,17 @@ class UpsertCrashIT {
           "Kill {} ({}): {} snapshots",
           kills,
           midCommit ? "mid-commit" : "random",
-          snapshots(parsed));
+          target.commits(parsed));
     }
     assertThat(kills).as("crashes before the end").isGreaterThanOrEqualTo(3);
     try (ChildFloe floe = ChildFloe.run(config, logs.resolve("run-final.log"))) {
-      await().atMost(Duration.ofSeconds(120)).until(() -> done(parsed, ends) || !floe.isAlive());
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .until(() -> target.done(parsed, ends) || !floe.isAlive());
       assertThat(floe.terminate()).as("exit code; log:\n%s", floe.logTail()).isZero();
     }
 
-    Map<String, Account> table = new HashMap<>();
-    for (Record r : IcebergTables.rows(parsed, "bank.upsert_crash")) {
-      Account previous =
-          table.put(
-              (String) r.getField("id"),
-              new Account((Long) r.getField("balance"), (String) r.getField("note")));
-      assertThat(previous).as("one row per key: %s", r.getField("id")).isNull();
-    }
+    Map<String, Account> table = target.rows(parsed);
     List<String> wrong = new ArrayList<>();
     model.forEach(
         (id, account) -> {
@@ -180,20 +189,57 @@ class UpsertCrashIT {
     }
   }
 
-  private static boolean done(FloeConfig config, Map<SourcePartition, Long> ends) {
-    return IcebergTables.exists(config, "bank.upsert_crash")
-        && IcebergTables.committed(config, "bank.upsert_crash").asMap().equals(ends);
-  }
+  /** The table under test, read by an independent reader of its format. */
+  private record Target(String format, String table) {
+    boolean done(FloeConfig config, Map<SourcePartition, Long> ends) {
+      if (format.equals("delta")) {
+        return ends.entrySet().stream()
+            .allMatch(
+                e ->
+                    DeltaTables.txnVersion(
+                            config, table, e.getKey().topic(), e.getKey().partition())
+                        == e.getValue());
+      }
+      return IcebergTables.exists(config, table)
+          && IcebergTables.committed(config, table).asMap().equals(ends);
+    }
 
-  private static int snapshots(FloeConfig config) {
-    if (!IcebergTables.exists(config, "bank.upsert_crash")) {
-      return 0;
+    /** Commits so far: snapshots, or Delta versions. */
+    int commits(FloeConfig config) {
+      if (format.equals("delta")) {
+        return (int) DeltaTables.log(config, table).update().getVersion() + 1;
+      }
+      if (!IcebergTables.exists(config, table)) {
+        return 0;
+      }
+      int n = 0;
+      for (var ignored : IcebergTables.load(config, table).snapshots()) {
+        n++;
+      }
+      return n;
     }
-    int n = 0;
-    for (var ignored : IcebergTables.load(config, "bank.upsert_crash").snapshots()) {
-      n++;
+
+    Map<String, Account> rows(FloeConfig config) {
+      Map<String, Account> rows = new HashMap<>();
+      if (format.equals("delta")) {
+        for (Map<String, Object> r : DeltaTables.rows(config, table)) {
+          Account previous =
+              rows.put(
+                  (String) r.get("id"),
+                  new Account((Long) r.get("balance"), (String) r.get("note")));
+          assertThat(previous).as("one row per key: %s", r.get("id")).isNull();
+        }
+        return rows;
+      }
+      for (Record r : IcebergTables.rows(config, table)) {
+        Account previous =
+            rows.put(
+                (String) r.getField("id"),
+                new Account((Long) r.getField("balance"), (String) r.getField("note")));
+        assertThat(previous).as("one row per key: %s", r.getField("id")).isNull();
+      }
+      return rows;
     }
-    return n;
   }
 
   private static Schema schema(String fields) {

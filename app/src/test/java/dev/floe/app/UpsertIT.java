@@ -48,9 +48,118 @@ class UpsertIT {
   @Test
   void theTableHoldsTheLatestRowPerKeyAcrossCommitsTombstonesAndReinserts() throws Exception {
     String topic = "accounts";
+    Map<SourcePartition, Long> ends = new HashMap<>();
+    Map<String, Long> model = produce(topic, ends);
+    FloeConfig config = config(topic, "bank.accounts");
+
+    Throwable failure =
+        Pipelines.runUntil(
+            config,
+            Duration.ofSeconds(90),
+            () ->
+                IcebergTables.exists(config, "bank.accounts")
+                    && IcebergTables.committed(config, "bank.accounts").asMap().equals(ends));
+    assertThat(failure).isNull();
+
+    assertThat(icebergRows(config, "bank.accounts")).isEqualTo(model);
+    assertThat(IcebergTables.load(config, "bank.accounts").snapshots())
+        .as("several commits, so that later ones update earlier ones' rows")
+        .hasSizeGreaterThan(3);
+
+    String file = dir.resolve("floe.yaml").toString();
+    Cli.Result plan =
+        Cli.floe("maintain", "--config", file, "--table", "bank.accounts", "--dry-run");
+    assertThat(plan.exitCode()).isZero();
+    assertThat(plan.out()).contains("bank.accounts: would compact 4 partition(s)");
+    Cli.Result compacted = Cli.floe("maintain", "--config", file, "--table", "bank.accounts");
+    assertThat(compacted.out())
+        .contains("bank.accounts: compacted 4 partition(s)")
+        .contains("-> 4 data files");
+    assertThat(icebergRows(config, "bank.accounts"))
+        .as("the same rows after compaction")
+        .isEqualTo(model);
+    Cli.Result expired =
+        Cli.floe(
+            "maintain",
+            "--config",
+            file,
+            "--table",
+            "bank.accounts",
+            "--job",
+            "expire",
+            "--older-than",
+            "1ms");
+    assertThat(expired.out()).contains("bank.accounts: expired");
+    assertThat(IcebergTables.committed(config, "bank.accounts").asMap()).isEqualTo(ends);
+  }
+
+  /** The same stream into both formats: Delta's copy-on-write shows the same latest rows. */
+  @Test
+  void theSameStreamLandsIdenticallyInIcebergAndDelta() throws Exception {
+    String topic = "accounts-both";
+    Map<SourcePartition, Long> ends = new HashMap<>();
+    Map<String, Long> model = produce(topic, ends);
+    FloeConfig config =
+        TestConfigs.parse(
+            dir,
+            broker,
+            registry,
+            """
+            tables:
+              - topics: [%s]
+                table: bank.accounts_both
+                formats: [iceberg, delta]
+                mode: upsert
+                key: { format: string, columns: [id] }
+                partition-by: ["bucket[4](id)"]
+                commit: { interval: 500ms, max-records: 400 }
+            """
+                .formatted(topic));
+
+    Throwable failure =
+        Pipelines.runUntil(
+            config,
+            Duration.ofSeconds(120),
+            () ->
+                IcebergTables.exists(config, "bank.accounts_both")
+                    && IcebergTables.committed(config, "bank.accounts_both").asMap().equals(ends)
+                    && ends.entrySet().stream()
+                        .allMatch(
+                            e ->
+                                DeltaTables.txnVersion(
+                                        config,
+                                        "bank.accounts_both",
+                                        e.getKey().topic(),
+                                        e.getKey().partition())
+                                    == e.getValue()));
+    assertThat(failure).isNull();
+
+    assertThat(icebergRows(config, "bank.accounts_both")).isEqualTo(model);
+    Map<String, Long> delta = new HashMap<>();
+    for (Map<String, Object> r : DeltaTables.rows(config, "bank.accounts_both")) {
+      Long previous = delta.put((String) r.get("id"), (Long) r.get("balance"));
+      assertThat(previous).as("one Delta row per key: %s", r.get("id")).isNull();
+    }
+    assertThat(delta).isEqualTo(model);
+    assertThat(DeltaTables.log(config, "bank.accounts_both").update().getVersion())
+        .as("several commits, so that later ones rewrite earlier ones' files")
+        .isGreaterThan(3);
+  }
+
+  private static Map<String, Long> icebergRows(FloeConfig config, String name) {
+    Map<String, Long> table = new HashMap<>();
+    for (Record r : IcebergTables.rows(config, name)) {
+      Long previous = table.put((String) r.getField("id"), (Long) r.getField("balance"));
+      assertThat(previous).as("one row per key: %s", r.getField("id")).isNull();
+    }
+    return table;
+  }
+
+  /** 3,000 updates, tombstones and re-inserts over 300 keys; the model of the latest balances. */
+  private Map<String, Long> produce(String topic, Map<SourcePartition, Long> ends)
+      throws Exception {
     broker.createTopic(topic, 3);
     Map<String, Long> model = new HashMap<>();
-    Map<SourcePartition, Long> ends = new HashMap<>();
     Random random = new Random(42);
     try (ConfluentAvroProducer values =
             new ConfluentAvroProducer(broker.bootstrapServers(), registry);
@@ -69,53 +178,7 @@ class UpsertIT {
         ends.merge(new SourcePartition(topic, m.partition()), m.offset() + 1, Math::max);
       }
     }
-    FloeConfig config = config(topic, "bank.accounts");
-
-    Throwable failure =
-        Pipelines.runUntil(
-            config,
-            Duration.ofSeconds(90),
-            () ->
-                IcebergTables.exists(config, "bank.accounts")
-                    && IcebergTables.committed(config, "bank.accounts").asMap().equals(ends));
-    assertThat(failure).isNull();
-
-    Map<String, Long> table = new HashMap<>();
-    for (Record r : IcebergTables.rows(config, "bank.accounts")) {
-      Long previous = table.put((String) r.getField("id"), (Long) r.getField("balance"));
-      assertThat(previous).as("one row per key: %s", r.getField("id")).isNull();
-    }
-    assertThat(table).isEqualTo(model);
-    assertThat(IcebergTables.load(config, "bank.accounts").snapshots())
-        .as("several commits, so that later ones update earlier ones' rows")
-        .hasSizeGreaterThan(3);
-
-    String file = dir.resolve("floe.yaml").toString();
-    Cli.Result plan =
-        Cli.floe("maintain", "--config", file, "--table", "bank.accounts", "--dry-run");
-    assertThat(plan.exitCode()).isZero();
-    assertThat(plan.out()).contains("bank.accounts: would compact 4 partition(s)");
-    Cli.Result compacted = Cli.floe("maintain", "--config", file, "--table", "bank.accounts");
-    assertThat(compacted.out())
-        .contains("bank.accounts: compacted 4 partition(s)")
-        .contains("-> 4 data files");
-    Map<String, Long> after = new HashMap<>();
-    IcebergTables.rows(config, "bank.accounts")
-        .forEach(r -> after.put((String) r.getField("id"), (Long) r.getField("balance")));
-    assertThat(after).as("the same rows after compaction").isEqualTo(model);
-    Cli.Result expired =
-        Cli.floe(
-            "maintain",
-            "--config",
-            file,
-            "--table",
-            "bank.accounts",
-            "--job",
-            "expire",
-            "--older-than",
-            "1ms");
-    assertThat(expired.out()).contains("bank.accounts: expired");
-    assertThat(IcebergTables.committed(config, "bank.accounts").asMap()).isEqualTo(ends);
+    return model;
   }
 
   @Test

@@ -95,9 +95,6 @@ record BenchOptions(
       throw new IllegalArgumentException(
           "--formats must be iceberg, delta or iceberg,delta, not " + formats + "\n" + USAGE);
     }
-    if (mode.equals("upsert") && formats.contains("delta")) {
-      throw new IllegalArgumentException("--mode upsert needs --formats iceberg\n" + USAGE);
-    }
     if (!mode.equals("append") && !mode.equals("upsert")) {
       throw new IllegalArgumentException("--mode is append or upsert\n" + USAGE);
     }

@@ -90,7 +90,7 @@ public final class EndToEndBench {
         result = measure(dir, config, produced);
       }
       report(result);
-      if (o.upsert() && result.complete()) {
+      if (o.upsert() && result.complete() && o.formats().contains("iceberg")) {
         reportReads(dir);
       }
       if (!o.keep()) { // the data is large; the config and Floe's log stay for a look afterwards
@@ -145,7 +145,9 @@ public final class EndToEndBench {
               o.timeoutSeconds(), rows, o.records());
         }
         TableFacts facts =
-            o.formats().contains("iceberg") ? tableFacts(catalog) : deltaFacts(config);
+            o.formats().contains("iceberg")
+                ? tableFacts(catalog)
+                : deltaFacts(config, o.partitions());
         if (catalog instanceof AutoCloseable closeable) {
           closeable.close();
         }
@@ -275,16 +277,38 @@ public final class EndToEndBench {
       rows = Math.min(rows, consumed(catalog));
     }
     if (o.formats().contains("delta")) {
-      rows = Math.min(rows, deltaFacts(config).consumed());
+      rows = Math.min(rows, deltaConsumed(config, o.partitions()));
     }
     return rows;
   }
 
   /**
-   * The Delta table's facts from its log: files, and rows from the add actions' statistics (append
-   * only, so rows are the records consumed).
+   * Records the Delta table's commits cover: the sum of the bench group's {@code txn} versions (the
+   * next offset per partition), which for upserts differs from the rows in the table.
    */
-  private static TableFacts deltaFacts(FloeConfig config) {
+  private static long deltaConsumed(FloeConfig config, int partitions) {
+    io.delta.standalone.DeltaLog log =
+        io.delta.standalone.DeltaLog.forTable(
+            new org.apache.hadoop.conf.Configuration(),
+            dev.floe.sinks.delta.DeltaTableSink.location(
+                    config.warehouse(), dev.floe.core.TableId.parse(TABLE.toString()))
+                .toString());
+    if (log.update().getVersion() < 0) {
+      return 0;
+    }
+    io.delta.standalone.OptimisticTransaction txn = log.startTransaction();
+    long sum = 0;
+    for (int p = 0; p < partitions; p++) {
+      sum += Math.max(0, txn.txnVersion("floe/" + config.groupId() + "/" + TOPIC + "/" + p));
+    }
+    return sum;
+  }
+
+  /**
+   * The Delta table's facts from its log: files, rows from the add actions' statistics, and the
+   * records consumed from the {@code txn} versions.
+   */
+  private static TableFacts deltaFacts(FloeConfig config, int partitions) {
     io.delta.standalone.Snapshot s =
         io.delta.standalone.DeltaLog.forTable(
                 new org.apache.hadoop.conf.Configuration(),
@@ -304,7 +328,15 @@ public final class EndToEndBench {
           java.util.regex.Pattern.compile("\"numRecords\":(\\d+)").matcher(f.getStats());
       rows += m.find() ? Long.parseLong(m.group(1)) : 0;
     }
-    return new TableFacts(rows, files.size(), bytes, (int) s.getVersion() + 1, rows, 0, 0, 0);
+    return new TableFacts(
+        rows,
+        files.size(),
+        bytes,
+        (int) s.getVersion() + 1,
+        deltaConsumed(config, partitions),
+        0,
+        0,
+        0);
   }
 
   /**

@@ -103,15 +103,6 @@ final class TableMappingParser {
           "define it under catalogs: or use one of " + catalogs.keySet());
     }
     Mode mode = node.enumValue("mode", Mode.class, Mode.APPEND);
-    if (mode != Mode.APPEND && formats.contains(Format.DELTA)) {
-      throw node.error(
-          "mode",
-          "mode: "
-              + Values.configName(mode)
-              + " is not supported for Delta tables yet (Delta tables are append-only in this"
-              + " version)",
-          "use formats: [iceberg] for this mapping, or mode: append");
-    }
     KeySettings key = key(node, baseDir);
     checkKeyColumns(node, mode, key, partitionBy);
     return new TableMapping(

@@ -135,16 +135,25 @@ class ConfigParserTest {
         .hasMessageContaining("'often' is not a positive number of commits");
     assertThat(parse(MINIMAL + "    formats: [delta]\n").tables().get(0).formats())
         .containsExactly(TableMapping.Format.DELTA);
+    assertThat(
+            parse(
+                    MINIMAL
+                        + "    formats: [iceberg, delta]\n    mode: upsert\n"
+                        + "    key: { format: string, columns: [id] }\n")
+                .tables()
+                .get(0)
+                .mode())
+        .as("Delta upserts are copy-on-write")
+        .isEqualTo(TableMapping.Mode.UPSERT);
     assertThatThrownBy(
             () ->
                 parse(
                     MINIMAL
-                        + "    formats: [iceberg, delta]\n    mode: upsert\n"
-                        + "    key: { format: string, columns: [id] }\n"))
+                        + "    formats: [delta]\n    mode: upsert\n"
+                        + "    key: { format: string, columns: [id] }\n"
+                        + "    partition-by: [day(ts)]\n"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("'tables[0].mode'")
-        .hasMessageContaining("not supported for Delta tables yet")
-        .hasMessageContaining("formats: [iceberg]");
+        .hasMessageContaining("which is not a key column");
   }
 
   @Test

@@ -32,7 +32,7 @@ final class DeltaDataFiles {
   static final String NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__";
 
   private final Path table;
-  private final Schema schema;
+  private Schema schema;
   private final List<String> partitionNames;
   private final String commitId;
   private final long targetFileSize;
@@ -85,6 +85,17 @@ final class DeltaDataFiles {
       }
       openBytes = sum;
     }
+  }
+
+  /**
+   * Closes the open files and writes the next rows with {@code evolved}: a file holds one schema,
+   * and Delta readers fill the columns older files lack with nulls.
+   */
+  void evolve(Schema evolved) {
+    open.values().forEach(RollingFile::close);
+    open.clear();
+    openBytes = 0;
+    schema = evolved;
   }
 
   long bytes() {

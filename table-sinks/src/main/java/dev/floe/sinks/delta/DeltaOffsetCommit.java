@@ -2,10 +2,12 @@ package dev.floe.sinks.delta;
 
 import dev.floe.core.CommitFencedException;
 import dev.floe.core.Errors;
+import dev.floe.core.FloeException;
 import dev.floe.core.PartitionOffsets;
 import dev.floe.core.TableId;
 import io.delta.standalone.actions.AddFile;
 import io.delta.standalone.exceptions.DeltaConcurrentModificationException;
+import io.delta.standalone.types.StructType;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -42,6 +44,9 @@ final class DeltaOffsetCommit {
   private final PartitionOffsets expected;
   private final PartitionOffsets next;
   private final String commitId;
+  private StructType baseSchema; // with evolvedSchema: the schema change the commit carries
+  private StructType evolvedSchema;
+  private CopyOnWrite rewrite; // upserts: the files to rewrite without the batch's keys, or null
   private boolean uncertain;
   private long uncertainSince = -1; // the version before the first attempt with unknown outcome
 
@@ -60,6 +65,22 @@ final class DeltaOffsetCommit {
     this.expected = expected;
     this.next = next;
     this.commitId = commitId;
+  }
+
+  /**
+   * Makes {@code evolved} the table's schema in the same commit, if the table still has {@code
+   * base}, the schema the files were planned from; nulls for no change.
+   */
+  DeltaOffsetCommit evolving(StructType base, StructType evolved) {
+    this.baseSchema = base;
+    this.evolvedSchema = evolved;
+    return this;
+  }
+
+  /** Rewrites, in every attempt, the files holding keys the batch changed; null for none. */
+  DeltaOffsetCommit rewriting(CopyOnWrite rewrite) {
+    this.rewrite = rewrite;
+    return this;
   }
 
   /** Whether an attempt may have landed unseen: then the batch's files must never be deleted. */
@@ -86,11 +107,15 @@ final class DeltaOffsetCommit {
         continue;
       }
       try {
-        return log.commit(files, group, expected, next, commitId);
-      } catch (CommitFencedException e) {
+        return log.commit(
+            files, baseSchema, evolvedSchema, rewrite, group, expected, next, commitId);
+      } catch (FloeException e) { // fenced, or the schema moved: nothing landed, retrying is vain
         throw e;
       } catch (DeltaConcurrentModificationException e) {
         LOG.debug("Delta table {} moved during commit {}; retrying", id, commitId, e);
+        if (rewrite != null) { // the next attempt rewrites the files it then reads
+          rewrite.discardAttempt();
+        }
         last = e;
       } catch (Exception e) {
         // e.g. an I/O error while writing the version file, which delta-standalone (Scala) throws

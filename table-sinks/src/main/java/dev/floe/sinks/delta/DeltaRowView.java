@@ -42,7 +42,7 @@ final class DeltaRowView implements StructLike {
   static DeltaRowView plan(
       TableId id, StructType fileColumns, Set<String> otherColumns, Type.Struct rowType) {
     for (Field f : rowType.fields()) {
-      if (!has(fileColumns, f.name()) && !otherColumns.contains(f.name())) {
+      if (DeltaSchemaEvolution.column(fileColumns, f) < 0 && !otherColumns.contains(f.name())) {
         throw unknownField(id, f.name());
       }
     }
@@ -78,12 +78,18 @@ final class DeltaRowView implements StructLike {
   private static DeltaRowView struct(TableId id, String path, StructType table, Type.Struct row) {
     StructField[] columns = table.getFields();
     int[] positions = new int[columns.length];
+    java.util.Arrays.fill(positions, -1);
+    for (int p = 0; p < row.fields().size(); p++) { // by name, or by an alias of a renamed field
+      int c = DeltaSchemaEvolution.column(table, row.fields().get(p));
+      if (c >= 0) {
+        positions[c] = p;
+      }
+    }
     UnaryOperator<Object>[] converters = new UnaryOperator[columns.length];
     for (int i = 0; i < columns.length; i++) {
       StructField column = columns[i];
       String name = path + column.getName();
-      int p = row.indexOf(column.getName());
-      positions[i] = p;
+      int p = positions[i];
       if (p < 0) {
         if (!column.isNullable()) {
           throw Errors.schemaChange(
@@ -116,7 +122,7 @@ final class DeltaRowView implements StructLike {
       TableId id, String path, DataType table, Type row) {
     if (table instanceof StructType s && row instanceof Type.Struct r) {
       for (Field f : r.fields()) {
-        if (!has(s, f.name())) {
+        if (DeltaSchemaEvolution.column(s, f) < 0) {
           throw unknownField(id, path + "." + f.name());
         }
       }
@@ -176,11 +182,6 @@ final class DeltaRowView implements StructLike {
     throw mismatch(id, path, table, row);
   }
 
-  /** Whether the struct has the field ({@link StructType#get} throws instead of returning null). */
-  private static boolean has(StructType struct, String name) {
-    return java.util.Arrays.asList(struct.getFieldNames()).contains(name);
-  }
-
   private static List<Object> mapList(List<?> values, UnaryOperator<Object> element) {
     List<Object> out = new ArrayList<>(values.size());
     for (Object v : values) {
@@ -217,7 +218,7 @@ final class DeltaRowView implements StructLike {
   private static RuntimeException unknownField(TableId id, String path) {
     return Errors.schemaChange(
         "Delta table " + id + " has no column '" + path + "' that the rows have",
-        "Delta tables do not evolve yet: add the column to the table yourself (ALTER TABLE ... ADD"
-            + " COLUMNS) or drop the field from the source schema");
+        "let the table evolve (the mapping's schema-evolution), add the column to the table"
+            + " yourself (ALTER TABLE ... ADD COLUMNS), or drop the field from the source schema");
   }
 }

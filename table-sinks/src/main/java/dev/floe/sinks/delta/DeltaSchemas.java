@@ -61,7 +61,8 @@ final class DeltaSchemas {
     return new StructType(fields.toArray(StructField[]::new));
   }
 
-  private static DataType toDelta(Type type, boolean inContainer) {
+  /** As {@link #toDelta(Type)}; structs inside arrays or maps have only nullable fields. */
+  static DataType toDelta(Type type, boolean inContainer) {
     if (type instanceof Type.Primitive p) {
       return switch (p) {
         case BOOLEAN -> new BooleanType();

@@ -30,18 +30,25 @@ final class DeltaTable {
   private final Path location;
   private final TableLog log;
   private final DeltaPartitioning partitioning;
+  private final StructType schema;
   private final StructType fileColumns;
   private final Set<String> partitionColumns;
 
   private DeltaTable(
-      TableSpec spec, Path location, TableLog log, DeltaPartitioning partitioning, Metadata meta) {
+      TableSpec spec,
+      Path location,
+      TableLog log,
+      DeltaPartitioning partitioning,
+      StructType schema,
+      Set<String> partitionColumns) {
     this.spec = spec;
     this.location = location;
     this.log = log;
     this.partitioning = partitioning;
-    this.partitionColumns = new HashSet<>(meta.getPartitionColumns());
+    this.schema = schema;
+    this.partitionColumns = partitionColumns;
     List<StructField> inFiles = new ArrayList<>();
-    for (StructField f : meta.getSchema().getFields()) {
+    for (StructField f : schema.getFields()) {
       if (!partitionColumns.contains(f.getName())) {
         inFiles.add(f);
       }
@@ -88,7 +95,18 @@ final class DeltaTable {
           "make partition-by match the table, or move the table away so that Floe creates it anew",
           null);
     }
-    return new DeltaTable(spec, location, log, partitioning, meta);
+    return new DeltaTable(
+        spec,
+        location,
+        log,
+        partitioning,
+        meta.getSchema(),
+        new HashSet<>(meta.getPartitionColumns()));
+  }
+
+  /** The table as it will be with {@code evolved} as its schema (same partition columns). */
+  DeltaTable withSchema(StructType evolved) {
+    return new DeltaTable(spec, location, log, partitioning, evolved, partitionColumns);
   }
 
   /** The table's configuration at creation: Delta's own keys from the mapping's properties. */
@@ -115,6 +133,42 @@ final class DeltaTable {
 
   DeltaPartitioning partitioning() {
     return partitioning;
+  }
+
+  /**
+   * Checks that the mapping's key columns are top-level columns in the data files: copy-on-write
+   * reads keys from the files and prunes them by the keys' statistics.
+   */
+  void requireKeyColumns() {
+    List<String> inFiles = List.of(fileColumns.getFieldNames());
+    for (String key : spec.keyColumns()) {
+      if (!inFiles.contains(key)) {
+        throw Errors.of(
+            "Delta table "
+                + spec.id()
+                + " has no column '"
+                + key
+                + "' in its data files to use as key column"
+                + (partitionColumns.contains(key) ? " (it is an identity partition column)" : ""),
+            "set key.columns to top-level columns of the rows, and partition an upsert table by a"
+                + " transform of them (e.g. bucket[16]("
+                + key
+                + ")), not by identity",
+            null);
+      }
+      if (fileColumns.get(key).getDataType() instanceof StructType
+          || fileColumns.get(key).getDataType().getTypeName().matches("array|map")) {
+        throw Errors.of(
+            "Key column '" + key + "' of Delta table " + spec.id() + " is not of a primitive type",
+            "use key columns of primitive types (string, long, uuid, ...)",
+            null);
+      }
+    }
+  }
+
+  /** The whole schema, partition columns included. */
+  StructType schema() {
+    return schema;
   }
 
   /** The columns that data files hold: the schema without partition columns. */

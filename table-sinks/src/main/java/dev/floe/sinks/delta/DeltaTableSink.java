@@ -7,16 +7,19 @@ import dev.floe.core.sink.TableSink;
 import dev.floe.core.sink.TableSpec;
 import dev.floe.core.sink.WriteBatch;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Writes rows into Delta Lake tables as Parquet data files and commits each batch, with the source
  * offsets it covers, in one Delta version ({@code add} + {@code txn} actions, offsets also in
- * {@code commitInfo}). Tables live at {@code <warehouse>/delta-tables/<namespace>/<name>}: Delta
- * tables have no catalog here, and the separate root keeps them clear of Iceberg tables of the same
- * name. Thread-safe; commits to one table from this process take turns.
+ * {@code commitInfo}); upsert tables also rewrite the files that hold a changed key (copy-on-write,
+ * see {@link CopyOnWrite}). Tables live at {@code <warehouse>/delta-tables/<namespace>/<name>}:
+ * Delta tables have no catalog here, and the separate root keeps them clear of Iceberg tables of
+ * the same name. Thread-safe; commits to one table from this process take turns.
  */
 public final class DeltaTableSink implements TableSink {
   /** The directory under the warehouse that holds Delta tables. */
@@ -66,18 +69,30 @@ public final class DeltaTableSink implements TableSink {
 
   @Override
   public WriteBatch newBatch(TableSpec table) {
-    if (table.upsert()) { // the config refuses this at start-up; a second guard for other callers
-      throw dev.floe.core.Errors.of(
-          "Delta table "
-              + table.id()
-              + " has key columns "
-              + table.keyColumns()
-              + ", but Delta tables are append-only in this version",
-          "write the mapping's upserts to an Iceberg table (formats: [iceberg])",
-          null);
-    }
     ReentrantLock lock = commitLocks.computeIfAbsent(table.id(), k -> new ReentrantLock());
     return new DeltaWriteBatch(table, location(table.id()), log(table.id()), lock);
+  }
+
+  /**
+   * What rows of {@code rows} would change in the Delta table, one line per change, without
+   * changing it; null when the table does not exist yet (it would be created from them).
+   *
+   * @param partial whether the rows leave out columns on purpose (key or metadata columns whose
+   *     type comes from elsewhere): then absent top-level columns are not made nullable
+   * @throws dev.floe.core.SchemaChangeException when the table cannot take such rows
+   */
+  public List<String> planSchema(
+      TableSpec table, dev.floe.core.row.Type.Struct rows, boolean partial) {
+    TableLog log = log(table.id());
+    if (!log.exists()) {
+      return null;
+    }
+    io.delta.standalone.actions.Metadata meta = log.metadata();
+    Set<String> keep =
+        partial ? Set.of(meta.getSchema().getFieldNames()) : Set.copyOf(meta.getPartitionColumns());
+    return DeltaSchemaEvolution.plan(
+            table.id(), meta.getSchema(), keep, rows, table.schemaEvolution())
+        .described();
   }
 
   @Override

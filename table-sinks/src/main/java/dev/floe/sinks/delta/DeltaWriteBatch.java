@@ -9,10 +9,13 @@ import dev.floe.core.sink.CommitResult;
 import dev.floe.core.sink.TableSpec;
 import dev.floe.core.sink.WriteBatch;
 import io.delta.standalone.actions.AddFile;
+import io.delta.standalone.types.StructType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,6 +41,9 @@ final class DeltaWriteBatch implements WriteBatch {
   /** How rows of one source schema are written: the file columns and the partition values. */
   private record Plan(DeltaRowView view, Function<Row, List<String>> partition) {}
 
+  /** The latest row of a key in an upsert batch, or its deletion (schema and row null). */
+  private record Change(Type.Struct schema, Row row) {}
+
   private final TableSpec spec;
   private final Path location;
   private final TableLog log;
@@ -47,8 +53,12 @@ final class DeltaWriteBatch implements WriteBatch {
   private Type.Struct lastSchema;
   private Plan lastPlan;
   private DeltaTable table;
+  private StructType openedSchema; // the table's when the batch opened it
   private DeltaDataFiles files;
   private long records;
+  private final KeyValues keys; // null for append-only tables
+  private final Map<List<Object>, Change> changes = new LinkedHashMap<>();
+  private CopyOnWrite rewrite;
   private State state = State.OPEN;
   private boolean keepFiles; // a commit may have landed: its files belong to the table
 
@@ -57,12 +67,38 @@ final class DeltaWriteBatch implements WriteBatch {
     this.location = location;
     this.log = log;
     this.commitLock = commitLock;
+    this.keys = spec.upsert() ? new KeyValues(spec.id(), spec.keyColumns()) : null;
   }
 
   @Override
   public void write(Type.Struct schema, Row row) {
     requireOpen();
     Plan plan = plan(schema); // may open or create the table; nothing is written if it fails
+    if (keys != null) { // only the last row of a key is written, at commit
+      changes.put(keys.of(schema, row), new Change(schema, row));
+      records++;
+      return;
+    }
+    writeRow(plan, row);
+    records++;
+  }
+
+  /**
+   * Deletes the key's row: buffered like a row, then taken out of the table's files at commit. A
+   * table that does not exist yet has nothing to delete.
+   */
+  @Override
+  public void delete(Type.Struct keySchema, Row key) {
+    requireOpen();
+    if (keys == null) {
+      throw new UnsupportedOperationException(
+          "Delta table " + spec.id() + " is append-only: it has no key columns to delete by");
+    }
+    changes.put(keys.of(keySchema, key), new Change(null, null));
+    records++;
+  }
+
+  private void writeRow(Plan plan, Row row) {
     try {
       files.write(plan.partition().apply(row), plan.view().wrap(row));
     } catch (RuntimeException e) {
@@ -78,7 +114,6 @@ final class DeltaWriteBatch implements WriteBatch {
               + " dev.floe.core.row.Type); the batch is aborted and retried from the table's offsets",
           e);
     }
-    records++;
   }
 
   /** False once a row failed half-way: its file's columns are uneven and only abort is left. */
@@ -101,13 +136,26 @@ final class DeltaWriteBatch implements WriteBatch {
   public CommitResult commit(String group, PartitionOffsets expected, PartitionOffsets next) {
     requireOpen();
     long start = System.nanoTime();
+    writeChanges();
     state = State.CLOSED;
     List<AddFile> adds = files == null ? List.of() : files.close();
     if (table == null && !log.exists()) { // nothing written and no table to hold offsets
       return result(-1, adds, start);
     }
+    if (!changes.isEmpty()) {
+      rewrite =
+          new CopyOnWrite(
+              location,
+              spec.keyColumns(),
+              table != null ? table.partitioning().names() : log.metadata().getPartitionColumns(),
+              changes.keySet(),
+              commitId,
+              spec.targetFileSizeBytes());
+    }
     DeltaOffsetCommit commit =
-        new DeltaOffsetCommit(spec.id(), log, adds, group, expected, next, commitId);
+        new DeltaOffsetCommit(spec.id(), log, adds, group, expected, next, commitId)
+            .evolving(evolved() ? openedSchema : null, evolved() ? table.schema() : null)
+            .rewriting(rewrite);
     commitLock.lock();
     try {
       long version = commit.run();
@@ -146,6 +194,10 @@ final class DeltaWriteBatch implements WriteBatch {
     }
     if (table == null) {
       table = DeltaTable.openOrCreate(spec, location, log, schema);
+      if (keys != null) {
+        table.requireKeyColumns();
+      }
+      openedSchema = table.schema();
       files =
           new DeltaDataFiles(
               location,
@@ -154,20 +206,63 @@ final class DeltaWriteBatch implements WriteBatch {
               commitId,
               spec.targetFileSizeBytes());
     }
-    Plan plan =
-        plans.computeIfAbsent(
-            schema,
-            s ->
-                new Plan(
-                    DeltaRowView.plan(spec.id(), table.fileColumns(), table.partitionColumns(), s),
-                    table.partitioning().values(s)));
+    Plan plan = plans.get(schema);
+    if (plan == null) {
+      evolve(schema);
+      plan =
+          new Plan(
+              DeltaRowView.plan(spec.id(), table.fileColumns(), table.partitionColumns(), schema),
+              table.partitioning().values(schema));
+      plans.put(schema, plan);
+    }
     lastSchema = schema;
     lastPlan = plan;
     return plan;
   }
 
+  /** Writes the latest row of every key an upsert batch changed. */
+  private void writeChanges() {
+    for (Change c : changes.values()) {
+      if (c.row() != null) {
+        writeRow(plan(c.schema()), c.row()); // planned again: the table may have evolved since
+      }
+    }
+  }
+
+  /**
+   * Evolves the table's schema first when rows of {@code schema} need columns it lacks: the change
+   * takes effect for the files written from now on and is committed with them.
+   */
+  private void evolve(Type.Struct schema) {
+    DeltaSchemaEvolution evolution =
+        DeltaSchemaEvolution.plan(
+            spec.id(), table.schema(), table.partitionColumns(), schema, spec.schemaEvolution());
+    if (evolution.isEmpty()) {
+      return;
+    }
+    LOG.info(
+        "Delta table {}: evolving the schema for new rows: {}", spec.id(), evolution.described());
+    table = table.withSchema(evolution.schema());
+    files.evolve(DeltaSchemas.fileSchema(table.fileColumns()));
+    plans.clear(); // earlier schemas' rows are planned again against the new columns
+    lastSchema = null;
+  }
+
+  private boolean evolved() {
+    return table != null && table.schema() != openedSchema;
+  }
+
   private void deleteFiles(String why) {
-    if (files == null) {
+    List<String> written = new ArrayList<>();
+    if (files != null) {
+      written.addAll(files.locations());
+      files.locations().clear();
+    }
+    if (rewrite != null) { // copies of files an upsert rewrote
+      written.addAll(rewrite.locations());
+      rewrite.locations().clear();
+    }
+    if (written.isEmpty()) {
       return;
     }
     if (keepFiles) {
@@ -177,10 +272,10 @@ final class DeltaWriteBatch implements WriteBatch {
           commitId,
           spec.id(),
           why,
-          files.locations());
+          written);
       return;
     }
-    for (String file : files.locations()) {
+    for (String file : written) {
       try {
         Files.deleteIfExists(Path.of(file));
       } catch (IOException | RuntimeException e) {
@@ -193,7 +288,6 @@ final class DeltaWriteBatch implements WriteBatch {
             e);
       }
     }
-    files.locations().clear();
   }
 
   private CommitResult result(long version, List<AddFile> adds, long start) {

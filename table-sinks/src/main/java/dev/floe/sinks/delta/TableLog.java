@@ -123,6 +123,9 @@ final class TableLog {
    */
   long commit(
       List<AddFile> files,
+      StructType baseSchema,
+      StructType evolvedSchema,
+      CopyOnWrite rewrite,
       String group,
       PartitionOffsets expected,
       PartitionOffsets next,
@@ -140,9 +143,17 @@ final class TableLog {
         throw Errors.fenced(id, e.getKey(), wanted, actual);
       }
     }
+    if (evolvedSchema != null) {
+      evolve(txn, baseSchema, evolvedSchema);
+    }
     PartitionOffsets merged = listedOffsets(txn.readVersion(), group).with(next);
     List<Action> actions = new ArrayList<>(files.size() + next.asMap().size() + 1);
     actions.addAll(files);
+    if (rewrite != null && !rewrite.isEmpty() && txn.readVersion() >= 0) {
+      // the files as this transaction reads them: a concurrent rewrite of one makes it conflict
+      actions.addAll(
+          rewrite.rewrite(log.getSnapshotForVersionAsOf(txn.readVersion()).getAllFiles()));
+    }
     long now = System.currentTimeMillis();
     next.asMap()
         .forEach(
@@ -161,6 +172,28 @@ final class TableLog {
                 "numOutputRows", String.valueOf(LogOffsets.records(files))),
             Optional.empty());
     return txn.commit(actions, op, ENGINE).getVersion();
+  }
+
+  /**
+   * Puts a {@code metaData} action with the evolved schema (same id, partition columns and
+   * configuration) into the transaction, unless another commit evolved the table the same way.
+   */
+  private void evolve(OptimisticTransaction txn, StructType base, StructType evolved) {
+    Metadata current = txn.metadata();
+    if (current.getSchema().equals(evolved)) {
+      return;
+    }
+    if (!current.getSchema().equals(base)) {
+      throw Errors.of(
+          "Delta table "
+              + id
+              + "'s schema changed while this batch evolved it; its files may not fit the table"
+              + " any more",
+          "restart Floe if it stopped: the batch was dropped, its records are read again from the"
+              + " table's offsets",
+          null);
+    }
+    txn.updateMetadata(current.copyBuilder().schema(evolved).build());
   }
 
   /** The version holding {@code commitId} among those after {@code since}, or -1. */

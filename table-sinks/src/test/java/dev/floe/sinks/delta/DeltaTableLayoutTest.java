@@ -203,9 +203,18 @@ class DeltaTableLayoutTest {
   }
 
   @Test
-  void aRowWithAFieldTheDeltaTableLacksIsASchemaChangeAndTheBatchGoesOn() {
+  void aRowWithAFieldTheMappingMayNotAddIsASchemaChangeAndTheBatchGoesOn() {
     DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
-    WriteBatch batch = sink.newBatch(DeltaFixtures.spec("sales.orders"));
+    WriteBatch batch =
+        sink.newBatch(
+            new TableSpec(
+                dev.floe.core.TableId.parse("sales.orders"),
+                "local",
+                List.of(),
+                128L << 20,
+                Map.of(),
+                List.of(),
+                dev.floe.core.config.TableMapping.SchemaEvolution.NONE));
     batch.write(ORDER, Row.wrap(1L, MAY_17_2024, "DE", null));
     List<Field> wider = new ArrayList<>(ORDER.fields());
     wider.add(Field.optional("coupon", Type.Primitive.STRING));
@@ -213,8 +222,8 @@ class DeltaTableLayoutTest {
     assertThatThrownBy(
             () -> batch.write(new Type.Struct(wider), Row.wrap(2L, MAY_17_2024, "DE", null, "X")))
         .isInstanceOf(dev.floe.core.SchemaChangeException.class)
-        .hasMessageContaining("has no column 'coupon'")
-        .hasMessageContaining("Delta tables do not evolve yet");
+        .hasMessageContaining("would need to add column coupon string")
+        .hasMessageContaining("schema-evolution: none does not allow");
     assertThat(batch.usable()).as("nothing was half-written").isTrue();
     batch.write(ORDER, Row.wrap(3L, MAY_17_2024, "FR", null));
     batch.commit(GROUP, PartitionOffsets.empty(), offsets("orders", 0, 3));
@@ -225,20 +234,22 @@ class DeltaTableLayoutTest {
   }
 
   @Test
-  void keyedTablesAreRefusedForDelta() {
+  void keyedTablesNeedTheirKeyColumnsInTheDataFilesNotAsIdentityPartitions() {
     DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
     TableSpec keyed =
         new TableSpec(
             dev.floe.core.TableId.parse("sales.orders"),
             "local",
-            List.of(),
+            List.of(dev.floe.core.config.PartitionField.parse("order_id")),
             128L << 20,
             Map.of(),
             List.of("order_id"),
             dev.floe.core.config.TableMapping.SchemaEvolution.FULL);
-    assertThatThrownBy(() -> sink.newBatch(keyed))
+    WriteBatch batch = sink.newBatch(keyed);
+    assertThatThrownBy(() -> batch.write(ORDER, Row.wrap(1L, MAY_17_2024, "DE", null)))
         .isInstanceOf(FloeException.class)
-        .hasMessageContaining("append-only");
+        .hasMessageContaining("no column 'order_id' in its data files")
+        .hasMessageContaining("bucket[16](order_id)");
   }
 
   @Test

@@ -22,6 +22,9 @@ public final class FaultyLogStore extends LogStore {
 
   static final AtomicReference<Fault> NEXT = new AtomicReference<>(Fault.NONE);
 
+  /** Runs once, just before the next version file is written: another writer's commit, say. */
+  static final AtomicReference<Runnable> BEFORE_NEXT_WRITE = new AtomicReference<>();
+
   private final LocalFileLogStore store;
 
   public FaultyLogStore(Configuration conf) {
@@ -39,6 +42,10 @@ public final class FaultyLogStore extends LogStore {
   public void write(Path path, Iterator<String> actions, Boolean overwrite, Configuration conf)
       throws IOException {
     boolean versionFile = path.getName().matches("\\d{20}\\.json");
+    Runnable before = versionFile ? BEFORE_NEXT_WRITE.getAndSet(null) : null;
+    if (before != null) {
+      before.run();
+    }
     Fault fault = versionFile ? NEXT.getAndSet(Fault.NONE) : Fault.NONE;
     if (fault == Fault.FAIL_BEFORE_WRITE) {
       throw new IOException("injected: connection reset before " + path.getName());
