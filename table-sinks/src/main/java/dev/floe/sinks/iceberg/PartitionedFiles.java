@@ -72,7 +72,7 @@ final class PartitionedFiles {
   /** Writes a row and says where it went. */
   Position writeTracked(StructLike row) {
     RollingFile file = fileFor(row);
-    Position at = file.write(row);
+    Position at = file.writeTracked(row);
     if (++rows % CHECK_EVERY == 0) {
       openBytes = openLength();
     }
@@ -188,15 +188,23 @@ final class PartitionedFiles {
       this.partition = partition;
     }
 
-    Position write(StructLike row) {
+    void write(StructLike row) {
       if (writer == null) {
         writer = open();
       }
       writer.write(row);
-      Position at = new Position(location, fileRows, partition);
       if (++fileRows % CHECK_EVERY == 0 && writer.length() >= targetFileSize) {
         close();
       }
+    }
+
+    /** Writes a row and says where it went (upserts only: appends need no position). */
+    Position writeTracked(StructLike row) {
+      if (writer == null) {
+        writer = open();
+      }
+      Position at = new Position(location, fileRows, partition); // before a roll-over can follow
+      write(row);
       return at;
     }
 
