@@ -218,7 +218,6 @@ class SchemaEvolutionIT {
     }
   }
 
-  /** Protobuf: v1..v4 under one subject, the same four changes, framed the Confluent way. */
   /** Protobuf into Delta: v4 makes name optional but keeps visits int32 (Delta cannot widen). */
   @Test
   void protobufVersionsInterleavedLandInADeltaTableWithTheirValuesAndNulls() throws Exception {
@@ -302,6 +301,7 @@ class SchemaEvolutionIT {
     }
   }
 
+  /** Protobuf: v1..v4 under one subject, the same four changes, framed the Confluent way. */
   @Test
   void protobufVersionsInterleavedLandWithTheirValuesAndNulls() throws Exception {
     String topic = "customers-evolving-proto";
