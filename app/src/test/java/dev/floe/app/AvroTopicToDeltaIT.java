@@ -2,6 +2,8 @@ package dev.floe.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.floe.core.config.FloeConfig;
 import dev.floe.embedded.KafkaBroker;
 import dev.floe.testsupport.ConfluentAvroProducer;
@@ -12,10 +14,14 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -139,6 +145,127 @@ class AvroTopicToDeltaIT {
     assertThat(DeltaTables.log(config, "finance.payments").snapshot().getVersion())
         .as("max-records 1000 over 3000 records: at least 3 commits after the creation")
         .isGreaterThanOrEqualTo(3);
+
+    // Spark 4.0 with delta-spark, a second independent reader, sees the same values
+    List<ObjectNode> sparkRows =
+        SparkReads.spark(config)
+            .query("SELECT * FROM " + SparkReads.delta(config, "finance.payments"));
+    assertThat(sparkRows).hasSize(produced.size());
+    Map<String, ObjectNode> sparkByPosition = new HashMap<>();
+    for (ObjectNode row : sparkRows) {
+      JsonNode kafka = row.get("_kafka");
+      String position = kafka.get("partition").asInt() + "/" + kafka.get("offset").asLong();
+      assertThat(sparkByPosition.put(position, row)).as("duplicate at %s", position).isNull();
+      GenericRecord expected = produced.get(position);
+      assertThat(expected).as("a produced record at %s", position).isNotNull();
+      for (Schema.Field f : AvroTopicToIcebergIT.SCHEMA.getFields()) {
+        Object want = delta(f.schema(), expected.get(f.name()));
+        Object got = fromSpark(f.schema(), row.get(f.name()));
+        assertThat(same(want, got))
+            .as("Spark: %s at %s: expected %s but was %s", f.name(), position, want, got)
+            .isTrue();
+      }
+      long tsMillis = (Long) expected.get("ts");
+      assertThat(row.get("ts_day").asText())
+          .isEqualTo(LocalDate.ofEpochDay(Math.floorDiv(tsMillis, 86_400_000L)).toString());
+      assertThat(kafka.get("timestamp").asText())
+          .isEqualTo(
+              Instant.ofEpochMilli(metadata.get(position).timestamp())
+                  .atOffset(ZoneOffset.UTC)
+                  .format(SPARK_TIMESTAMP));
+    }
+  }
+
+  private static final DateTimeFormatter SPARK_TIMESTAMP =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX");
+
+  /**
+   * A value as Spark returns it in JSON (see SparkSql), turned into the representation {@link
+   * #delta} expects: Spark writes binary as base64, dates and timestamps as ISO-8601 text.
+   */
+  static Object fromSpark(Schema schema, JsonNode node) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    LogicalType logical = schema.getLogicalType();
+    if (logical instanceof LogicalTypes.Decimal d) {
+      // Spark's JSON drops trailing zeros; the column's scale restores them (exactly, or throws)
+      return node.decimalValue().setScale(d.getScale());
+    }
+    if (logical != null) {
+      switch (logical.getName()) {
+        case "date":
+          return LocalDate.parse(node.asText());
+        case "time-millis", "time-micros":
+          return node.asText(); // Delta has no time of day: the column is a string
+        case "timestamp-millis", "timestamp-micros", "local-timestamp-micros":
+          return micros(OffsetDateTime.parse(node.asText(), SPARK_TIMESTAMP).toInstant());
+        default:
+          break;
+      }
+    }
+    switch (schema.getType()) {
+      case BYTES:
+      case FIXED:
+        return hex(Base64.getDecoder().decode(node.asText()));
+      case STRING:
+      case ENUM:
+        return node.asText();
+      case INT:
+        return node.intValue();
+      case LONG:
+        return node.longValue();
+      case FLOAT:
+        return node.floatValue();
+      case DOUBLE:
+        return node.doubleValue();
+      case BOOLEAN:
+        return node.booleanValue();
+      case UNION:
+        {
+          List<Schema> branches =
+              schema.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL).toList();
+          if (branches.size() == 1) {
+            return fromSpark(branches.get(0), node);
+          }
+          Map<String, Object> members = new java.util.LinkedHashMap<>();
+          List<String> names = new ArrayList<>();
+          node.fieldNames().forEachRemaining(names::add);
+          for (int i = 0; i < branches.size(); i++) {
+            members.put(names.get(i), fromSpark(branches.get(i), node.get(names.get(i))));
+          }
+          return members;
+        }
+      case RECORD:
+        {
+          Map<String, Object> fields = new java.util.LinkedHashMap<>();
+          for (Schema.Field f : schema.getFields()) {
+            fields.put(f.name(), fromSpark(f.schema(), node.get(f.name())));
+          }
+          return fields;
+        }
+      case ARRAY:
+        {
+          List<Object> out = new ArrayList<>();
+          node.forEach(v -> out.add(fromSpark(schema.getElementType(), v)));
+          return out;
+        }
+      case MAP:
+        {
+          Map<String, Object> out = new HashMap<>();
+          node.fields()
+              .forEachRemaining(
+                  e -> out.put(e.getKey(), fromSpark(schema.getValueType(), e.getValue())));
+          return out;
+        }
+      default:
+        throw new AssertionError("no Spark conversion for " + schema);
+    }
+  }
+
+  private static long micros(Instant instant) {
+    return Math.addExact(
+        Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
   }
 
   /**
