@@ -14,12 +14,14 @@ final class SparkReads {
   static SparkSql spark(FloeConfig config) {
     CatalogSettings local = config.catalogs().get("local");
     return SparkSql.withIcebergCatalog(
-        local.uri(), local.warehouse() != null ? local.warehouse() : config.warehouse());
+        local.name(),
+        local.uri(),
+        local.warehouse() != null ? local.warehouse() : config.warehouse());
   }
 
   /** The Spark SQL name of a mapping's Iceberg table: by name, through the catalog. */
   static String iceberg(String table) {
-    return "floe." + table;
+    return "local." + table;
   }
 
   /** The Spark SQL name of a mapping's Delta table: by path. */

@@ -3,6 +3,7 @@ package dev.floe.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.floe.core.SourcePartition;
 import dev.floe.core.config.FloeConfig;
 import dev.floe.embedded.KafkaBroker;
@@ -134,7 +135,12 @@ class UpsertCrashIT {
       assertThat(floe.terminate()).as("exit code; log:\n%s", floe.logTail()).isZero();
     }
 
-    Map<String, Account> table = target.rows(parsed);
+    assertSameAsModel(model, target.rows(parsed), target.format() + " reader");
+    assertSameAsModel(model, target.sparkRows(parsed), "Spark");
+  }
+
+  private static void assertSameAsModel(
+      Map<String, Account> model, Map<String, Account> table, String reader) {
     List<String> wrong = new ArrayList<>();
     model.forEach(
         (id, account) -> {
@@ -145,7 +151,7 @@ class UpsertCrashIT {
     table.keySet().stream()
         .filter(id -> !model.containsKey(id))
         .forEach(id -> wrong.add(id + ": deleted in the model, in the table"));
-    assertThat(wrong).as("rows that differ from the model").isEmpty();
+    assertThat(wrong).as("rows that differ from the model, read by %s", reader).isEmpty();
     assertThat(table).hasSameSizeAs(model);
   }
 
@@ -217,6 +223,20 @@ class UpsertCrashIT {
         n++;
       }
       return n;
+    }
+
+    /** The rows as Spark 4.0 reads them: Iceberg by name through the catalog, Delta by path. */
+    Map<String, Account> sparkRows(FloeConfig config) {
+      String name =
+          format.equals("delta") ? SparkReads.delta(config, table) : SparkReads.iceberg(table);
+      Map<String, Account> rows = new HashMap<>();
+      for (ObjectNode r : SparkReads.spark(config).query("SELECT id, balance, note FROM " + name)) {
+        String id = r.get("id").asText();
+        String note = r.get("note").isNull() ? null : r.get("note").asText();
+        Account previous = rows.put(id, new Account(r.get("balance").longValue(), note));
+        assertThat(previous).as("one row per key in Spark: %s", id).isNull();
+      }
+      return rows;
     }
 
     Map<String, Account> rows(FloeConfig config) {

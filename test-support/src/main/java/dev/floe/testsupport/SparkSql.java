@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Spark 4.0 in local mode as an independent reader of Floe's tables: Iceberg through Floe's JDBC
- * catalog ({@code floe.<namespace>.<table>}), Delta by path ({@code delta.`/path`}).
+ * catalog ({@code <catalog>.<namespace>.<table>}), Delta by path ({@code delta.`/path`}).
  *
  * <p>Spark runs in a child JVM on the class path the {@code spark-reader} module writes, because
  * its Iceberg runtime (1.11, the last for Spark 4.0) and Jackson (2.18) clash with Floe's. Starting
@@ -58,9 +58,19 @@ public final class SparkSql {
     return new SparkSql(List.of());
   }
 
-  /** A reader that also sees the Iceberg tables of a JDBC catalog as {@code floe.ns.table}. */
-  public static SparkSql withIcebergCatalog(String jdbcUri, String warehouse) {
-    return new SparkSql(List.of("--iceberg-jdbc", jdbcUri, "--iceberg-warehouse", warehouse));
+  /**
+   * A reader that also sees the Iceberg tables of a JDBC catalog as {@code name.ns.table}; {@code
+   * name} is the catalog's name in Floe's config, under which the JDBC catalog keeps its tables.
+   */
+  public static SparkSql withIcebergCatalog(String name, String jdbcUri, String warehouse) {
+    return new SparkSql(
+        List.of(
+            "--iceberg-catalog",
+            name,
+            "--iceberg-jdbc",
+            jdbcUri,
+            "--iceberg-warehouse",
+            warehouse));
   }
 
   /** The Spark SQL name of a Delta table at {@code path}. */
@@ -79,7 +89,9 @@ public final class SparkSql {
    */
   public Map<String, List<ObjectNode>> query(Map<String, String> queries) {
     try {
-      Path work = Files.createTempDirectory("floe-spark-");
+      // under the module's target/, so that the log stays for a post-mortem
+      Path reads = Files.createDirectories(Path.of("target", "spark-reads"));
+      Path work = Files.createTempDirectory(reads, "query-");
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("-Xmx1g");
