@@ -2,6 +2,8 @@ package dev.floe.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.floe.core.config.FloeConfig;
 import dev.floe.embedded.KafkaBroker;
 import dev.floe.testsupport.ConfluentAvroProducer;
@@ -132,6 +134,41 @@ class SchemaEvolutionIT {
           .as("row %s", r.getField("id"))
           .isEqualTo(e);
     }
+
+    // Spark 4.0, finding the table by name in the catalog, sees the evolved schema and the values
+    Map<String, List<ObjectNode>> spark =
+        SparkReads.spark(config)
+            .query(
+                Map.of(
+                    "rows",
+                    "SELECT id, name, visits, address.city, address.zip, email FROM "
+                        + SparkReads.iceberg("crm.customers"),
+                    "schema",
+                    "DESCRIBE TABLE " + SparkReads.iceberg("crm.customers")));
+    assertThat(spark.get("schema"))
+        .anySatisfy(
+            c -> {
+              assertThat(c.get("col_name").asText()).isEqualTo("visits");
+              assertThat(c.get("data_type").asText()).isEqualTo("bigint");
+            });
+    assertThat(spark.get("rows")).hasSize(expected.size());
+    for (ObjectNode r : spark.get("rows")) {
+      Expected e = expected.get(r.get("id").longValue());
+      assertThat(
+              new Expected(
+                  e.version(),
+                  text(r.get("name")),
+                  r.get("visits").longValue(),
+                  text(r.get("city")),
+                  text(r.get("zip")),
+                  text(r.get("email"))))
+          .as("Spark: row %s", r.get("id"))
+          .isEqualTo(e);
+    }
+  }
+
+  private static String text(JsonNode node) {
+    return node.isNull() ? null : node.asText();
   }
 
   /**
