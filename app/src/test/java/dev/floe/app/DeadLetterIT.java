@@ -187,6 +187,15 @@ class DeadLetterIT {
         .isNull();
     assertThat(IcebergTables.rows(strict, "raw.replayed")).hasSize(80);
     assertThat(count("replayed.floe-dlq")).isEqualTo(20);
+    // the reason names the rows' schema id and the one that set the table's columns
+    ConsumerRecord<byte[], byte[]> refused = letters("replayed.floe-dlq", 20).get(0);
+    String newId = header(refused, "floe.schema.id");
+    assertThat(header(refused, "floe.error.stage")).isEqualTo("evolve");
+    assertThat(header(refused, "floe.error.message"))
+        .contains("(schema id " + newId + ")")
+        .contains("would need to add column page")
+        .containsPattern(
+            "the table's columns were last set by rows of schema id (?!" + newId + "\\))\\d+\\)");
 
     // the cause is fixed: the mapping now lets the table evolve
     Path fixed = TestConfigs.write(dir, broker, registry, "floe-it", tables.formatted("full"));

@@ -301,7 +301,7 @@ final class ConsumerWorker implements Runnable {
 
   private void write(OpenBatch batch, DecodedRecord decoded, ConsumerRecord<byte[], byte[]> r) {
     try {
-      batch.write(decoded.schema(), decoded.row());
+      batch.write(decoded.schema(), decoded.row(), decoded.schemaId());
     } catch (FloeException e) {
       if (TransientException.isTransient(e)) {
         throw e; // the storage failed, not the record: retried

@@ -20,6 +20,7 @@ final class OpenBatch {
   private final long openedNanos = System.nanoTime();
   private final Map<SourcePartition, Long> expected = new HashMap<>();
   private final Map<SourcePartition, Long> next = new HashMap<>();
+  private int lastSchemaId = Integer.MIN_VALUE;
 
   OpenBatch(TableRoute route, WriteBatch batch) {
     this.route = route;
@@ -46,7 +47,11 @@ final class OpenBatch {
     batch.delete(keySchema, key);
   }
 
-  void write(Type.Struct schema, Row row) {
+  void write(Type.Struct schema, Row row, int schemaId) {
+    if (schemaId != lastSchemaId) { // tell the sink once per change, not per row
+      lastSchemaId = schemaId;
+      batch.source(schemaId > 0 ? "schema id " + schemaId : "the mapping's value-schema");
+    }
     batch.write(schema, row);
   }
 

@@ -19,6 +19,14 @@ public interface WriteBatch {
   void write(Type.Struct schema, Row row);
 
   /**
+   * Names the source schema of the rows that follow, e.g. {@code schema id 42}. When those rows
+   * create the table or change its columns, the table records it ({@link
+   * dev.floe.core.SchemaChangeException#TABLE_SOURCE_PROPERTY}), so that a later refused change can
+   * name the schema the columns came from as well as the new one.
+   */
+  default void source(String schema) {}
+
+  /**
    * Deletes the row of a key, for tables with key columns. {@code keySchema} holds the key columns
    * by name; a later {@link #write} of the key brings it back.
    *

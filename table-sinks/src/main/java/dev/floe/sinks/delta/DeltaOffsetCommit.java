@@ -7,7 +7,6 @@ import dev.floe.core.PartitionOffsets;
 import dev.floe.core.TableId;
 import io.delta.standalone.actions.AddFile;
 import io.delta.standalone.exceptions.DeltaConcurrentModificationException;
-import io.delta.standalone.types.StructType;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -44,8 +43,7 @@ final class DeltaOffsetCommit {
   private final PartitionOffsets expected;
   private final PartitionOffsets next;
   private final String commitId;
-  private StructType baseSchema; // with evolvedSchema: the schema change the commit carries
-  private StructType evolvedSchema;
+  private SchemaChange schemaChange; // null for none
   private CopyOnWrite rewrite; // upserts: the files to rewrite without the batch's keys, or null
   private boolean uncertain;
   private long uncertainSince = -1; // the version before the first attempt with unknown outcome
@@ -68,12 +66,11 @@ final class DeltaOffsetCommit {
   }
 
   /**
-   * Makes {@code evolved} the table's schema in the same commit, if the table still has {@code
-   * base}, the schema the files were planned from; nulls for no change.
+   * Makes the change's evolved schema the table's in the same commit, if the table still has the
+   * change's base schema; null for no change.
    */
-  DeltaOffsetCommit evolving(StructType base, StructType evolved) {
-    this.baseSchema = base;
-    this.evolvedSchema = evolved;
+  DeltaOffsetCommit evolving(SchemaChange change) {
+    this.schemaChange = change;
     return this;
   }
 
@@ -107,8 +104,7 @@ final class DeltaOffsetCommit {
         continue;
       }
       try {
-        return log.commit(
-            files, baseSchema, evolvedSchema, rewrite, group, expected, next, commitId);
+        return log.commit(files, schemaChange, rewrite, group, expected, next, commitId);
       } catch (FloeException e) { // fenced, or the schema moved: nothing landed, retrying is vain
         throw e;
       } catch (DeltaConcurrentModificationException e) {

@@ -60,7 +60,8 @@ final class DeltaTable {
    * Opens the table at {@code location}, creating it from the first rows' schema and the mapping's
    * partition entries when it does not exist.
    */
-  static DeltaTable openOrCreate(TableSpec spec, Path location, TableLog log, Type.Struct rows) {
+  static DeltaTable openOrCreate(
+      TableSpec spec, Path location, TableLog log, Type.Struct rows, String source) {
     DeltaPartitioning partitioning = DeltaPartitioning.of(spec.id(), spec.partitionBy(), rows);
     if (!log.exists()) {
       List<StructField> fields = new ArrayList<>(List.of(DeltaSchemas.toDelta(rows).getFields()));
@@ -69,7 +70,7 @@ final class DeltaTable {
         log.create(
             new StructType(fields.toArray(StructField[]::new)),
             partitioning.names(),
-            configuration(spec));
+            configuration(spec, source));
       } catch (Exception e) { // delta-standalone also throws checked IOExceptions undeclared
         if (!log.exists()) {
           throw Errors.of(
@@ -109,9 +110,15 @@ final class DeltaTable {
     return new DeltaTable(spec, location, log, partitioning, evolved, partitionColumns);
   }
 
-  /** The table's configuration at creation: Delta's own keys from the mapping's properties. */
-  static Map<String, String> configuration(TableSpec spec) {
+  /**
+   * The table's configuration at creation: Delta's own keys from the mapping's properties, and the
+   * source schema of the rows that created it (null when unknown).
+   */
+  static Map<String, String> configuration(TableSpec spec, String source) {
     Map<String, String> config = new HashMap<>();
+    if (source != null) {
+      config.put(dev.floe.core.SchemaChangeException.TABLE_SOURCE_PROPERTY, source);
+    }
     config.put(CHECKPOINT_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL);
     spec.properties()
         .forEach(

@@ -3,6 +3,7 @@ package dev.floe.sinks.delta;
 import dev.floe.core.CommitFencedException;
 import dev.floe.core.Errors;
 import dev.floe.core.PartitionOffsets;
+import dev.floe.core.SchemaChangeException;
 import dev.floe.core.row.Row;
 import dev.floe.core.row.Type;
 import dev.floe.core.sink.CommitResult;
@@ -54,6 +55,8 @@ final class DeltaWriteBatch implements WriteBatch {
   private Plan lastPlan;
   private DeltaTable table;
   private StructType openedSchema; // the table's when the batch opened it
+  private String source; // the source schema of the rows being written
+  private String evolvedBy; // the source schema of this batch's last evolution
   private DeltaDataFiles files;
   private long records;
   private final KeyValues keys; // null for append-only tables
@@ -154,7 +157,7 @@ final class DeltaWriteBatch implements WriteBatch {
     }
     DeltaOffsetCommit commit =
         new DeltaOffsetCommit(spec.id(), log, adds, group, expected, next, commitId)
-            .evolving(evolved() ? openedSchema : null, evolved() ? table.schema() : null)
+            .evolving(evolved() ? new SchemaChange(openedSchema, table.schema(), evolvedBy) : null)
             .rewriting(rewrite);
     commitLock.lock();
     try {
@@ -188,12 +191,17 @@ final class DeltaWriteBatch implements WriteBatch {
     deleteFiles("aborted");
   }
 
+  @Override
+  public void source(String schema) {
+    this.source = schema;
+  }
+
   private Plan plan(Type.Struct schema) {
     if (schema == lastSchema) { // consecutive rows nearly always share one schema instance
       return lastPlan;
     }
     if (table == null) {
-      table = DeltaTable.openOrCreate(spec, location, log, schema);
+      table = DeltaTable.openOrCreate(spec, location, log, schema, source);
       if (keys != null) {
         table.requireKeyColumns();
       }
@@ -208,11 +216,20 @@ final class DeltaWriteBatch implements WriteBatch {
     }
     Plan plan = plans.get(schema);
     if (plan == null) {
-      evolve(schema);
-      plan =
-          new Plan(
-              DeltaRowView.plan(spec.id(), table.fileColumns(), table.partitionColumns(), schema),
-              table.partitioning().values(schema));
+      try {
+        evolve(schema);
+        plan =
+            new Plan(
+                DeltaRowView.plan(spec.id(), table.fileColumns(), table.partitionColumns(), schema),
+                table.partitioning().values(schema));
+      } catch (SchemaChangeException e) {
+        throw e.naming(
+            evolvedBy != null
+                ? evolvedBy
+                : log.metadata()
+                    .getConfiguration()
+                    .get(SchemaChangeException.TABLE_SOURCE_PROPERTY));
+      }
       plans.put(schema, plan);
     }
     lastSchema = schema;
@@ -242,6 +259,7 @@ final class DeltaWriteBatch implements WriteBatch {
     }
     LOG.info(
         "Delta table {}: evolving the schema for new rows: {}", spec.id(), evolution.described());
+    evolvedBy = source;
     table = table.withSchema(evolution.schema());
     files.evolve(DeltaSchemas.fileSchema(table.fileColumns()));
     plans.clear(); // earlier schemas' rows are planned again against the new columns

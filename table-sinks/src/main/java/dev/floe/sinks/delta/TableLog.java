@@ -2,6 +2,7 @@ package dev.floe.sinks.delta;
 
 import dev.floe.core.Errors;
 import dev.floe.core.PartitionOffsets;
+import dev.floe.core.SchemaChangeException;
 import dev.floe.core.SourcePartition;
 import dev.floe.core.TableId;
 import io.delta.standalone.DeltaLog;
@@ -123,8 +124,7 @@ final class TableLog {
    */
   long commit(
       List<AddFile> files,
-      StructType baseSchema,
-      StructType evolvedSchema,
+      SchemaChange schemaChange,
       CopyOnWrite rewrite,
       String group,
       PartitionOffsets expected,
@@ -143,8 +143,8 @@ final class TableLog {
         throw Errors.fenced(id, e.getKey(), wanted, actual);
       }
     }
-    if (evolvedSchema != null) {
-      evolve(txn, baseSchema, evolvedSchema);
+    if (schemaChange != null) {
+      evolve(txn, schemaChange);
     }
     PartitionOffsets merged = listedOffsets(txn.readVersion(), group).with(next);
     List<Action> actions = new ArrayList<>(files.size() + next.asMap().size() + 1);
@@ -178,7 +178,9 @@ final class TableLog {
    * Puts a {@code metaData} action with the evolved schema (same id, partition columns and
    * configuration) into the transaction, unless another commit evolved the table the same way.
    */
-  private void evolve(OptimisticTransaction txn, StructType base, StructType evolved) {
+  private void evolve(OptimisticTransaction txn, SchemaChange change) {
+    StructType base = change.base();
+    StructType evolved = change.evolved();
     Metadata current = txn.metadata();
     if (current.getSchema().equals(evolved)) {
       return;
@@ -193,7 +195,11 @@ final class TableLog {
               + " table's offsets",
           null);
     }
-    txn.updateMetadata(current.copyBuilder().schema(evolved).build());
+    Map<String, String> configuration = new java.util.HashMap<>(current.getConfiguration());
+    if (change.source() != null) {
+      configuration.put(SchemaChangeException.TABLE_SOURCE_PROPERTY, change.source());
+    }
+    txn.updateMetadata(current.copyBuilder().schema(evolved).configuration(configuration).build());
   }
 
   /** The version holding {@code commitId} among those after {@code since}, or -1. */

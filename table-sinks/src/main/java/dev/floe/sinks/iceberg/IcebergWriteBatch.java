@@ -3,6 +3,7 @@ package dev.floe.sinks.iceberg;
 import dev.floe.core.CommitFencedException;
 import dev.floe.core.Errors;
 import dev.floe.core.PartitionOffsets;
+import dev.floe.core.SchemaChangeException;
 import dev.floe.core.row.Row;
 import dev.floe.core.row.Type;
 import dev.floe.core.sink.CommitResult;
@@ -44,6 +45,8 @@ final class IcebergWriteBatch implements WriteBatch {
   private UpsertFiles upserts; // null for append-only tables
   private final List<SchemaEvolution> evolutions = new java.util.ArrayList<>();
   private org.apache.iceberg.Schema writeSchema; // the table's, or the one this batch evolves to
+  private String source; // the source schema of the rows being written
+  private String evolvedBy; // the source schema of this batch's last evolution
   private Map<Integer, Integer> sourceIds; // the table's, plus those of columns this batch adds
   private boolean sourceIdsChanged;
   private final Map<Type.Struct, RowStruct> keyViews = new IdentityHashMap<>();
@@ -135,7 +138,10 @@ final class IcebergWriteBatch implements WriteBatch {
     OffsetCommit commit =
         new OffsetCommit(spec.id(), table, dataFiles, deleteFiles, group, expected, next, commitId)
             .evolving(
-                evolutions, writeSchema, sourceIdsChanged ? SourceIds.format(sourceIds) : null);
+                evolutions,
+                writeSchema,
+                sourceIdsChanged ? SourceIds.format(sourceIds) : null,
+                evolvedBy);
     commitLock.lock();
     try {
       long snapshotId = commit.run();
@@ -177,7 +183,7 @@ final class IcebergWriteBatch implements WriteBatch {
       return lastView;
     }
     if (files == null) {
-      open(tables.loadOrCreate(spec, schema));
+      open(tables.loadOrCreate(spec, schema, source));
     }
     RowStruct view = views.get(schema);
     if (view == null) {
@@ -195,9 +201,15 @@ final class IcebergWriteBatch implements WriteBatch {
    * committed with them.
    */
   private RowStruct layout(Type.Struct schema) {
-    SchemaEvolution evolution =
-        SchemaEvolution.plan(spec.id(), writeSchema, schema, sourceIds, spec.schemaEvolution());
+    SchemaEvolution evolution;
+    try {
+      evolution =
+          SchemaEvolution.plan(spec.id(), writeSchema, schema, sourceIds, spec.schemaEvolution());
+    } catch (SchemaChangeException e) {
+      throw e.naming(evolvedBy != null ? evolvedBy : tableSource());
+    }
     if (!evolution.isEmpty()) {
+      evolvedBy = source;
       evolutions.add(evolution);
       org.apache.iceberg.UpdateSchema update = table.updateSchema();
       evolutions.forEach(e -> e.applyTo(update));
@@ -211,6 +223,15 @@ final class IcebergWriteBatch implements WriteBatch {
       sourceIds = merged;
     }
     return new RowStruct(RowLayout.of(spec.id(), writeSchema.asStruct(), schema, sourceIds));
+  }
+
+  @Override
+  public void source(String schema) {
+    this.source = schema;
+  }
+
+  private String tableSource() {
+    return table.properties().get(SchemaChangeException.TABLE_SOURCE_PROPERTY);
   }
 
   private void open(Table existing) {

@@ -81,16 +81,21 @@ final class OffsetCommit {
   private List<SchemaEvolution> evolutions = List.of();
   private org.apache.iceberg.Schema evolvedSchema;
   private String sourceIds;
+  private String schemaSource;
 
   /**
    * Commits {@code evolutions} of the table's schema in the same commit as the files, which were
    * written with {@code evolved}; {@code sourceIds} is the new floe.source-ids property, or null.
    */
   OffsetCommit evolving(
-      List<SchemaEvolution> evolutions, org.apache.iceberg.Schema evolved, String sourceIds) {
+      List<SchemaEvolution> evolutions,
+      org.apache.iceberg.Schema evolved,
+      String sourceIds,
+      String schemaSource) {
     this.evolutions = List.copyOf(evolutions);
     this.evolvedSchema = evolved;
     this.sourceIds = sourceIds;
+    this.schemaSource = schemaSource;
     return this;
   }
 
@@ -141,9 +146,14 @@ final class OffsetCommit {
                     + " from the table's offsets",
                 null);
           }
+          org.apache.iceberg.UpdateProperties properties = txn.updateProperties();
           if (sourceIds != null) {
-            txn.updateProperties().set(SourceIds.PROPERTY, sourceIds).commit();
+            properties.set(SourceIds.PROPERTY, sourceIds);
           }
+          if (schemaSource != null) {
+            properties.set(dev.floe.core.SchemaChangeException.TABLE_SOURCE_PROPERTY, schemaSource);
+          }
+          properties.commit();
           commitFiles(txn.table(), summary);
           txn.commitTransaction();
           // a transaction takes its snapshot id from its own operations, not from ops

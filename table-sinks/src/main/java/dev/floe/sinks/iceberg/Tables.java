@@ -37,17 +37,20 @@ final class Tables {
     }
   }
 
-  /** The table, created from {@code schema} and the spec when it does not exist yet. */
-  Table loadOrCreate(TableSpec spec, Type.Struct schema) {
+  /**
+   * The table, created from {@code schema} and the spec when it does not exist yet; {@code source}
+   * names the schema's source (see WriteBatch#source), or is null.
+   */
+  Table loadOrCreate(TableSpec spec, Type.Struct schema, String source) {
     Table table = load(spec);
     if (table == null) {
-      table = create(spec, schema);
+      table = create(spec, schema, source);
       SourceIds.record(table, schema);
     }
     return table;
   }
 
-  private Table create(TableSpec spec, Type.Struct rowSchema) {
+  private Table create(TableSpec spec, Type.Struct rowSchema, String source) {
     Catalog catalog = catalogs.catalog(spec.catalog());
     Schema schema = SchemaMapping.toSchema(rowSchema);
     PartitionSpec partitioning = PartitionSpecs.of(spec.id(), schema, spec.partitionBy());
@@ -57,6 +60,10 @@ final class Tables {
           .buildTable(identifier(spec), schema)
           .withPartitionSpec(partitioning)
           .withProperties(properties(spec))
+          .withProperties(
+              source == null
+                  ? Map.of()
+                  : Map.of(dev.floe.core.SchemaChangeException.TABLE_SOURCE_PROPERTY, source))
           .create();
     } catch (AlreadyExistsException e) { // another worker or process created it meanwhile
       return catalog.loadTable(identifier(spec));

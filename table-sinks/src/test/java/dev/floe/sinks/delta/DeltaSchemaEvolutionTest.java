@@ -144,6 +144,7 @@ class DeltaSchemaEvolutionTest {
     DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
     TableSpec spec = spec("raw.narrow", TableMapping.SchemaEvolution.FULL);
     WriteBatch first = sink.newBatch(spec);
+    first.source("schema id 41");
     first.write(V1, Row.wrap(1L, "ann", 7, null, null, null));
     first.commit(GROUP, PartitionOffsets.empty(), offsets("narrow", 0, 1));
     Type.Struct widened =
@@ -158,9 +159,11 @@ class DeltaSchemaEvolutionTest {
                 Field.required("name", Type.Primitive.LONG)));
 
     WriteBatch second = sink.newBatch(spec);
+    second.source("schema id 42");
     assertThatThrownBy(() -> second.write(widened, Row.wrap(2L, 5L)))
         .isInstanceOf(SchemaChangeException.class)
         .hasMessageContaining("column 'n' is int but the rows' field is LONG")
+        .hasMessageContaining("the table's columns were last set by rows of schema id 41")
         .hasMessageContaining("Delta protocol (1, 2) cannot widen a column's type");
     assertThatThrownBy(() -> second.write(changed, Row.wrap(2L, 5L)))
         .isInstanceOf(SchemaChangeException.class)

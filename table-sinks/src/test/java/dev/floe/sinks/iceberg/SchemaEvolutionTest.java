@@ -75,12 +75,16 @@ class SchemaEvolutionTest {
   void newerRowsEvolveTheTableInTheCommitThatWritesThemAndOlderRowsStillFit() {
     sink = new IcebergTableSink(Fixtures.config(warehouse));
     WriteBatch first = sink.newBatch(Fixtures.spec("raw.evolving"));
+    first.source("schema id 1");
     first.write(V1, Row.wrap(1L, "ann", 7, new BigDecimal("1.50"), List.of(Row.wrap(1))));
     first.commit(GROUP, PartitionOffsets.empty(), offsets("evolving", 0, 1));
     Table table = Fixtures.load(warehouse, "raw.evolving");
     int metadataFiles = metadataFiles(table);
+    assertThat(table.properties())
+        .containsEntry(SchemaChangeException.TABLE_SOURCE_PROPERTY, "schema id 1");
 
     WriteBatch second = sink.newBatch(Fixtures.spec("raw.evolving"));
+    second.source("schema id 2");
     second.write(
         V2,
         Row.wrap(
@@ -90,6 +94,7 @@ class SchemaEvolutionTest {
             List.of(Row.wrap(2, 3)),
             0.5,
             Row.wrap("linux")));
+    second.source("schema id 1");
     second.write(V1, Row.wrap(3L, "cy", 9, new BigDecimal("2.25"), List.of())); // late producer
     table.refresh();
     assertThat(table.schema().findField("score")).as("not before the commit").isNull();
@@ -97,6 +102,9 @@ class SchemaEvolutionTest {
 
     table.refresh();
     assertThat(result.version()).isEqualTo(table.currentSnapshot().snapshotId());
+    assertThat(table.properties())
+        .as("the schema that evolved the table, not the late producer's")
+        .containsEntry(SchemaChangeException.TABLE_SOURCE_PROPERTY, "schema id 2");
     assertThat(metadataFiles(table))
         .as("schema and data in one commit")
         .isEqualTo(metadataFiles + 1);
@@ -124,6 +132,7 @@ class SchemaEvolutionTest {
   void aTypeChangeThatIsNoPromotionIsAnErrorNamingTheColumnAndBothTypes() {
     sink = new IcebergTableSink(Fixtures.config(warehouse));
     WriteBatch first = sink.newBatch(Fixtures.spec("raw.fixed"));
+    first.source("schema id 41");
     first.write(V1, Row.wrap(1L, "ann", 7, null, List.of()));
     first.commit(GROUP, PartitionOffsets.empty(), offsets("fixed", 0, 1));
     Type.Struct changed =
@@ -133,9 +142,11 @@ class SchemaEvolutionTest {
                 Field.required("name", Type.Primitive.LONG)));
 
     WriteBatch second = sink.newBatch(Fixtures.spec("raw.fixed"));
+    second.source("schema id 42");
     assertThatThrownBy(() -> second.write(changed, Row.wrap(2L, 5L)))
         .isInstanceOf(FloeException.class)
-        .hasMessageContaining("column 'name' has type string but the rows' field has type LONG");
+        .hasMessageContaining("column 'name' has type string but the rows' field has type LONG")
+        .hasMessageContaining("the table's columns were last set by rows of schema id 41");
     second.abort();
   }
 
