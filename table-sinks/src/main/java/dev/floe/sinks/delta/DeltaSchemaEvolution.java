@@ -5,6 +5,7 @@ import dev.floe.core.TableId;
 import dev.floe.core.config.TableMapping;
 import dev.floe.core.row.Field;
 import dev.floe.core.row.Type;
+import dev.floe.core.sink.TableSpec;
 import io.delta.standalone.types.ArrayType;
 import io.delta.standalone.types.DataType;
 import io.delta.standalone.types.DecimalType;
@@ -29,25 +30,24 @@ import java.util.Set;
 final class DeltaSchemaEvolution {
   private final TableId id;
   private final TableMapping.SchemaEvolution level;
+  private final List<String> keyColumns;
   private final List<String> described = new ArrayList<>();
   private StructType schema;
 
-  private DeltaSchemaEvolution(TableId id, TableMapping.SchemaEvolution level) {
-    this.id = id;
-    this.level = level;
+  private DeltaSchemaEvolution(TableSpec spec) {
+    this.id = spec.id();
+    this.level = spec.schemaEvolution();
+    this.keyColumns = spec.keyColumns();
   }
 
   /**
-   * The changes rows of {@code row} need in {@code table} (the whole schema); {@code
-   * partitionColumns} the rows need not carry (partition columns derived from other columns).
+   * The changes rows of {@code row} need in {@code table} (the whole schema) of {@code spec}, whose
+   * level and key columns bound them; {@code derivedColumns} the rows need not carry (partition
+   * columns derived from other columns).
    */
   static DeltaSchemaEvolution plan(
-      TableId id,
-      StructType table,
-      Set<String> derivedColumns,
-      Type.Struct row,
-      TableMapping.SchemaEvolution level) {
-    DeltaSchemaEvolution e = new DeltaSchemaEvolution(id, level);
+      TableSpec spec, StructType table, Set<String> derivedColumns, Type.Struct row) {
+    DeltaSchemaEvolution e = new DeltaSchemaEvolution(spec);
     e.schema = e.struct("", table, row, derivedColumns, false);
     return e;
   }
@@ -149,6 +149,18 @@ final class DeltaSchemaEvolution {
 
   /** Returns true, the new nullability, once the level allows it. */
   private boolean nullable(String path, String why) {
+    if (keyColumns.contains(path)) { // copy-on-write matched earlier rows on the column as it is
+      throw Errors.schemaChange(
+          "Delta table "
+              + id
+              + " key column '"
+              + path
+              + "' would become nullable ("
+              + why
+              + ") for these rows, but the key columns of an upsert or cdc table never change",
+          "keep the key fields as they are in the source schema, or write to a new table (a new"
+              + " table version) and backfill it from the topic");
+    }
     String change = "make column " + path + " nullable (" + why + ")";
     allowed(TableMapping.SchemaEvolution.ADDITIVE, change);
     described.add(change);

@@ -90,9 +90,7 @@ public final class DeltaTableSink implements TableSink {
     io.delta.standalone.actions.Metadata meta = log.metadata();
     Set<String> keep =
         partial ? Set.of(meta.getSchema().getFieldNames()) : Set.copyOf(meta.getPartitionColumns());
-    return DeltaSchemaEvolution.plan(
-            table.id(), meta.getSchema(), keep, rows, table.schemaEvolution())
-        .described();
+    return DeltaSchemaEvolution.plan(table, meta.getSchema(), keep, rows).described();
   }
 
   @Override

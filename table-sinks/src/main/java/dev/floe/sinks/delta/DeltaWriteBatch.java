@@ -252,8 +252,7 @@ final class DeltaWriteBatch implements WriteBatch {
    */
   private void evolve(Type.Struct schema) {
     DeltaSchemaEvolution evolution =
-        DeltaSchemaEvolution.plan(
-            spec.id(), table.schema(), table.partitionColumns(), schema, spec.schemaEvolution());
+        DeltaSchemaEvolution.plan(spec, table.schema(), table.partitionColumns(), schema);
     if (evolution.isEmpty()) {
       return;
     }

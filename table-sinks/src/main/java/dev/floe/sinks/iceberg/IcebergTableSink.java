@@ -73,9 +73,7 @@ public final class IcebergTableSink implements TableSink {
     if (t == null) {
       return null;
     }
-    return SchemaEvolution.plan(
-            table.id(), t.schema(), rows, SourceIds.read(t), table.schemaEvolution(), partial)
-        .described();
+    return SchemaEvolution.plan(table, t.schema(), rows, SourceIds.read(t), partial).described();
   }
 
   /**

@@ -203,8 +203,7 @@ final class IcebergWriteBatch implements WriteBatch {
   private RowStruct layout(Type.Struct schema) {
     SchemaEvolution evolution;
     try {
-      evolution =
-          SchemaEvolution.plan(spec.id(), writeSchema, schema, sourceIds, spec.schemaEvolution());
+      evolution = SchemaEvolution.plan(spec, writeSchema, schema, sourceIds);
     } catch (SchemaChangeException e) {
       throw e.naming(evolvedBy != null ? evolvedBy : tableSource());
     }

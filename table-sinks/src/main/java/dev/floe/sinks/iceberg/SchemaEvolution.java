@@ -5,6 +5,7 @@ import dev.floe.core.TableId;
 import dev.floe.core.config.TableMapping;
 import dev.floe.core.row.Field;
 import dev.floe.core.row.Type;
+import dev.floe.core.sink.TableSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,42 +21,42 @@ import org.apache.iceberg.types.Types;
  * updates: new fields become new optional columns (also inside structs, lists and maps), int→long,
  * float→double and wider decimals are promoted, and a column becomes optional when the rows' field
  * is optional or gone. Anything else (a type change that is not a promotion) is an error naming the
- * column and both types. The updates are replayed in the commit that first writes such rows.
+ * column and both types. The key columns of an upsert table never change. The updates are replayed
+ * in the commit that first writes such rows.
  */
 final class SchemaEvolution {
   private final TableId id;
   private final Map<Integer, Integer> sourceIds;
   private final TableMapping.SchemaEvolution level;
+  private final List<String> keyColumns;
   private boolean partial;
   private final List<Consumer<UpdateSchema>> changes = new ArrayList<>();
   private final List<String> described = new ArrayList<>();
 
-  private SchemaEvolution(
-      TableId id, Map<Integer, Integer> sourceIds, TableMapping.SchemaEvolution level) {
-    this.id = id;
+  private SchemaEvolution(TableSpec spec, Map<Integer, Integer> sourceIds) {
+    this.id = spec.id();
     this.sourceIds = sourceIds;
-    this.level = level;
+    this.level = spec.schemaEvolution();
+    this.keyColumns = spec.keyColumns();
   }
 
-  /** The changes rows of {@code row} need; none when the table holds them as it is. */
+  /**
+   * The changes rows of {@code row} need in the table of {@code spec} (whose level and key columns
+   * bound them); none when the table holds them as it is.
+   */
   static SchemaEvolution plan(
-      TableId id,
-      Schema table,
-      Type.Struct row,
-      Map<Integer, Integer> sourceIds,
-      TableMapping.SchemaEvolution level) {
-    return plan(id, table, row, sourceIds, level, false);
+      TableSpec spec, Schema table, Type.Struct row, Map<Integer, Integer> sourceIds) {
+    return plan(spec, table, row, sourceIds, false);
   }
 
   /** As {@link #plan}; with {@code partial}, columns the rows lack stay as they are. */
   static SchemaEvolution plan(
-      TableId id,
+      TableSpec spec,
       Schema table,
       Type.Struct row,
       Map<Integer, Integer> sourceIds,
-      TableMapping.SchemaEvolution level,
       boolean partial) {
-    SchemaEvolution e = new SchemaEvolution(id, sourceIds, level);
+    SchemaEvolution e = new SchemaEvolution(spec, sourceIds);
     e.partial = partial;
     e.struct("", table.asStruct(), row);
     return e;
@@ -128,6 +129,7 @@ final class SchemaEvolution {
   }
 
   private void optional(String path, String why) {
+    unkeyed(path, "become optional (" + why + ")");
     allowed(
         TableMapping.SchemaEvolution.ADDITIVE, "make column " + path + " optional (" + why + ")");
     changes.add(u -> u.makeColumnOptional(path));
@@ -159,6 +161,7 @@ final class SchemaEvolution {
         return; // the column holds the rows' values already (a narrower type is promoted on write)
       }
       if (Promotions.holds(wanted, table)) {
+        unkeyed(path, "widen from " + table + " to " + wanted);
         allowed(
             TableMapping.SchemaEvolution.FULL,
             "widen column " + path + " from " + table + " to " + wanted);
@@ -169,6 +172,25 @@ final class SchemaEvolution {
       throw incompatible(path, table, row);
     } else {
       throw incompatible(path, table, row);
+    }
+  }
+
+  /**
+   * Refuses any change of a key column: the equality deletes and key matches of the table's earlier
+   * commits were made on the column as it is.
+   */
+  private void unkeyed(String path, String change) {
+    if (keyColumns.contains(path)) {
+      throw Errors.schemaChange(
+          "Table "
+              + id
+              + " key column '"
+              + path
+              + "' would "
+              + change
+              + " for these rows, but the key columns of an upsert or cdc table never change",
+          "keep the key fields as they are in the source schema, or write to a new table (a new"
+              + " table version) and backfill it from the topic");
     }
   }
 

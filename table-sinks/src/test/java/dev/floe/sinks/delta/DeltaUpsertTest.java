@@ -217,6 +217,31 @@ class DeltaUpsertTest {
   }
 
   @Test
+  void aKeyColumnNeverBecomesNullable() {
+    DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
+    Type.Struct v1 =
+        new Type.Struct(
+            List.of(
+                Field.required("id", Type.Primitive.LONG),
+                Field.required("n", Type.Primitive.INT)));
+    WriteBatch first = sink.newBatch(spec("raw.keyed", "id"));
+    first.write(v1, Row.wrap(1L, 1));
+    first.commit(GROUP, PartitionOffsets.empty(), offsets("keyed", 0, 1));
+
+    WriteBatch second = sink.newBatch(spec("raw.keyed", "id"));
+    Type.Struct optional =
+        new Type.Struct(
+            List.of(
+                Field.optional("id", Type.Primitive.LONG),
+                Field.optional("n", Type.Primitive.INT)));
+    assertThatThrownBy(() -> second.write(optional, Row.wrap(2L, 2)))
+        .isInstanceOf(dev.floe.core.SchemaChangeException.class)
+        .hasMessageContaining("key column 'id' would become nullable")
+        .hasMessageContaining("write to a new table");
+    second.abort();
+  }
+
+  @Test
   void aDeleteBeforeTheTableExistsChangesNothing() {
     DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
     WriteBatch batch = sink.newBatch(spec("raw.none", "id"));

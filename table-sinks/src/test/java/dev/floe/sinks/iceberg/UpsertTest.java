@@ -136,6 +136,50 @@ class UpsertTest {
     batch.commit(GROUP, PartitionOffsets.empty(), offsets("empty", 0, 1));
   }
 
+  @Test
+  void aKeyColumnNeverChangesTypeNorBecomesOptionalEvenWhereIcebergCouldPromoteIt() {
+    sink = new IcebergTableSink(Fixtures.config(warehouse));
+    Type.Struct v1 =
+        new Type.Struct(
+            List.of(
+                Field.required("id", Type.Primitive.INT), Field.required("n", Type.Primitive.INT)));
+    WriteBatch first = sink.newBatch(spec("raw.keyed"));
+    first.write(v1, Row.wrap(1, 1));
+    first.commit(GROUP, PartitionOffsets.empty(), offsets("keyed", 0, 1));
+
+    WriteBatch second = sink.newBatch(spec("raw.keyed"));
+    Type.Struct widened =
+        new Type.Struct(
+            List.of(
+                Field.required("id", Type.Primitive.LONG),
+                Field.required("n", Type.Primitive.INT)));
+    assertThatThrownBy(() -> second.write(widened, Row.wrap(2L, 2)))
+        .isInstanceOf(dev.floe.core.SchemaChangeException.class)
+        .hasMessageContaining("key column 'id' would widen from int to long")
+        .hasMessageContaining("write to a new table");
+    Type.Struct optional =
+        new Type.Struct(
+            List.of(
+                Field.optional("id", Type.Primitive.INT), Field.required("n", Type.Primitive.INT)));
+    assertThatThrownBy(() -> second.write(optional, Row.wrap(3, 3)))
+        .isInstanceOf(dev.floe.core.SchemaChangeException.class)
+        .hasMessageContaining("key column 'id' would become optional");
+    // a non-key column still widens
+    Type.Struct other =
+        new Type.Struct(
+            List.of(
+                Field.required("id", Type.Primitive.INT),
+                Field.required("n", Type.Primitive.LONG)));
+    second.write(other, Row.wrap(1, 5_000_000_000L));
+    second.commit(GROUP, offsets("keyed", 0, 1), offsets("keyed", 0, 4));
+    Table table = Fixtures.load(warehouse, "raw.keyed");
+    assertThat(table.schema().findType("id"))
+        .isEqualTo(org.apache.iceberg.types.Types.IntegerType.get());
+    assertThat(Fixtures.read(table))
+        .singleElement()
+        .satisfies(r -> assertThat(r.getField("n")).isEqualTo(5_000_000_000L));
+  }
+
   private static TableSpec spec(String table, String... partitionBy) {
     return new TableSpec(
         TableId.parse(table),
