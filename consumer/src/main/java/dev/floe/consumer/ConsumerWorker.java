@@ -44,6 +44,11 @@ import org.slf4j.LoggerFactory;
 final class ConsumerWorker implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerWorker.class);
   private static final Duration POLL = Duration.ofMillis(200);
+  // lag and buffer gauges are refreshed at most this often: cheap, and fresh enough for a scrape
+  private static final long OBSERVE_EVERY_NANOS = 1_000_000_000L;
+
+  private final String name;
+  private long observedNanos;
 
   private final Consumer<byte[], byte[]> consumer;
   private final String group;
@@ -62,6 +67,7 @@ final class ConsumerWorker implements Runnable {
   private volatile boolean stopping;
 
   ConsumerWorker(
+      String name,
       Consumer<byte[], byte[]> consumer,
       String group,
       Router router,
@@ -73,6 +79,7 @@ final class ConsumerWorker implements Runnable {
       DeadLetterIndex deadLetterIndex,
       java.util.function.UnaryOperator<ConsumerRecord<byte[], byte[]>> source,
       FaultEpisodes faults) {
+    this.name = name;
     this.faults = faults;
     this.consumer = consumer;
     this.source = source;
@@ -112,6 +119,7 @@ final class ConsumerWorker implements Runnable {
           ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
           process(records);
           commitDue();
+          observe();
           faults.succeeded();
         } catch (BadRecordException | WakeupException e) {
           throw e;
@@ -238,6 +246,7 @@ final class ConsumerWorker implements Runnable {
         badRecord(route, batch, r, e);
       }
       batch.cover(p, entry.committed(), consumed.offset());
+      batch.seen(r.timestamp());
       if (batch.full() && !commit(batch)) {
         return false;
       }
@@ -251,6 +260,13 @@ final class ConsumerWorker implements Runnable {
    * restarts) for {@code dead-letter}. Either way the caller then counts its offset as done.
    */
   private void badRecord(
+      TableRoute route, OpenBatch batch, ConsumerRecord<byte[], byte[]> r, BadRecordException e) {
+    try (var mdc = LogContext.record(route.spec().id().toString(), r)) {
+      handleBadRecord(route, batch, r, e);
+    }
+  }
+
+  private void handleBadRecord(
       TableRoute route, OpenBatch batch, ConsumerRecord<byte[], byte[]> r, BadRecordException e) {
     TableMapping.OnError policy = route.mapping().onError();
     if (policy == TableMapping.OnError.STOP) {
@@ -270,8 +286,10 @@ final class ConsumerWorker implements Runnable {
           e.fix(),
           e);
     }
+    TableMeters meters = stats.table(sink(route).format(), route.spec().id().toString());
     if (policy == TableMapping.OnError.SKIP) {
       stats.skipped();
+      meters.skipped(e.getMessage());
       LOG.warn("Skipped (on-error: skip) for table {}: {}", route.spec().id(), e.getMessage());
       return;
     }
@@ -282,6 +300,7 @@ final class ConsumerWorker implements Runnable {
     deadLetters.send(r, e, topic, route.spec().id().toString());
     deadLetterIndex.add(topic, r.topic(), r.partition(), r.offset());
     stats.deadLettered();
+    meters.deadLettered(e.getMessage());
     LOG.warn("Dead-lettered to {} for table {}: {}", topic, route.spec().id(), e.getMessage());
   }
 
@@ -369,15 +388,28 @@ final class ConsumerWorker implements Runnable {
       return true;
     }
     PartitionOffsets next = batch.next();
+    try (var mdc = LogContext.table(batch.route().spec().id().toString())) {
+      return commit(batch, key, next);
+    }
+  }
+
+  private boolean commit(OpenBatch batch, String key, PartitionOffsets next) {
     LOG.debug("Committing {} rows to {} with offsets {}", batch.batch().records(), key, next);
     deadLetters.flush(); // a table never moves past a record whose letter is not written
+    TableMeters meters =
+        stats.table(sink(batch.route()).format(), batch.route().spec().id().toString());
     try {
+      int evolutions = batch.batch().schemaChanges();
       CommitResult result = batch.batch().commit(group, batch.expected(), next);
       next.asMap().forEach((p, o) -> ledger.committed(key, p, o));
-      stats.committed(result);
+      stats.committed(result, batch.newestRecordMillis());
+      if (evolutions > 0) {
+        meters.evolved(evolutions);
+      }
       LOG.info(
-          "Committed {} rows in {} files to {} table {} (version {}) in {} ms; offsets {}",
+          "Committed {} rows ({} bytes) in {} files to {} table {} (version {}) in {} ms; offsets {}",
           result.records(),
+          result.bytes(),
           result.dataFiles(),
           result.format(),
           result.table(),
@@ -392,10 +424,61 @@ final class ConsumerWorker implements Runnable {
       positioner.position(consumer.assignment());
       return false;
     } catch (RuntimeException e) {
+      meters.failed(e.getMessage());
       batch.batch().abort();
       throw e;
     }
   }
+
+  /**
+   * Refreshes the gauges this worker owns: rows buffered per table and, per assigned partition, the
+   * records not yet committed to all of its tables. At most once a second.
+   */
+  private void observe() {
+    long now = System.nanoTime();
+    if (now - observedNanos < OBSERVE_EVERY_NANOS) {
+      return;
+    }
+    observedNanos = now;
+    Map<TableRoute, long[]> buffered = new HashMap<>();
+    for (OpenBatch batch : open.values()) {
+      long[] b = buffered.computeIfAbsent(batch.route(), r -> new long[2]);
+      b[0]++;
+      b[1] += batch.batch().bytes();
+    }
+    for (TableRoute route : observedRoutes) {
+      buffered.putIfAbsent(route, new long[2]); // committed since: nothing buffered any more
+    }
+    observedRoutes.clear();
+    buffered.forEach(
+        (route, b) -> {
+          stats
+              .table(sink(route).format(), route.spec().id().toString())
+              .buffered(name, (int) b[0], b[1]);
+          if (b[0] > 0) {
+            observedRoutes.add(route);
+          }
+        });
+    for (TopicPartition tp : consumer.assignment()) {
+      java.util.OptionalLong behind = consumer.currentLag(tp);
+      if (behind.isEmpty()) {
+        continue; // no fetch response for it yet
+      }
+      SourcePartition p = new SourcePartition(tp.topic(), tp.partition());
+      long end = consumer.position(tp) + behind.getAsLong();
+      long committed = end;
+      for (TableRoute route : router.routes(tp.topic())) {
+        OffsetLedger.Entry entry = ledger.get(route.key(), p);
+        if (entry != null) {
+          committed =
+              Math.min(committed, entry.committed() == null ? entry.start() : entry.committed());
+        }
+      }
+      stats.lag(p, end, committed);
+    }
+  }
+
+  private final java.util.Set<TableRoute> observedRoutes = new java.util.HashSet<>();
 
   /**
    * Commits group offsets up to what every table of each partition holds; for lag monitoring only.
@@ -430,6 +513,10 @@ final class ConsumerWorker implements Runnable {
     open.clear();
   }
 
+  private static List<SourcePartition> sourcePartitions(Collection<TopicPartition> partitions) {
+    return partitions.stream().map(tp -> new SourcePartition(tp.topic(), tp.partition())).toList();
+  }
+
   private TableSink sink(TableRoute route) {
     return sinks.get(route.format().name().toLowerCase(java.util.Locale.ROOT));
   }
@@ -440,6 +527,7 @@ final class ConsumerWorker implements Runnable {
       if (!partitions.isEmpty()) {
         commitAll(); // save state on revoke: commit what was written for them
         partitions.forEach(tp -> ledger.remove(new SourcePartition(tp.topic(), tp.partition())));
+        stats.forget(sourcePartitions(partitions));
       }
     }
 
@@ -449,6 +537,7 @@ final class ConsumerWorker implements Runnable {
       // resume the partitions we keep from their tables' offsets.
       abortAll();
       partitions.forEach(tp -> ledger.remove(new SourcePartition(tp.topic(), tp.partition())));
+      stats.forget(sourcePartitions(partitions));
       List<TopicPartition> kept = new ArrayList<>(consumer.assignment());
       kept.removeAll(partitions);
       positioner.position(kept);
@@ -458,6 +547,7 @@ final class ConsumerWorker implements Runnable {
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       positioner.position(partitions);
       deadLetterIndex.load(partitions);
+      stats.positioned(name);
     }
   }
 }

@@ -20,6 +20,7 @@ final class OpenBatch {
   private final long openedNanos = System.nanoTime();
   private final Map<SourcePartition, Long> expected = new HashMap<>();
   private final Map<SourcePartition, Long> next = new HashMap<>();
+  private long newestRecordMillis;
 
   OpenBatch(TableRoute route, WriteBatch batch) {
     this.route = route;
@@ -40,6 +41,15 @@ final class OpenBatch {
       expected.put(p, tableOffset);
     }
     next.put(p, offset + 1);
+  }
+
+  /** Notes a covered record's Kafka timestamp: the newest one gives the table's freshness. */
+  void seen(long recordMillis) {
+    newestRecordMillis = Math.max(newestRecordMillis, recordMillis);
+  }
+
+  long newestRecordMillis() {
+    return newestRecordMillis;
   }
 
   void delete(Type.Struct keySchema, Row key) {
