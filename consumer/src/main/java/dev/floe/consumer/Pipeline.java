@@ -58,6 +58,9 @@ public final class Pipeline implements AutoCloseable {
       PipelineStats stats) {
     this.stats = stats;
     this.config = config;
+    for (int i = 0; i < config.workers(); i++) {
+      stats.joining("floe-worker-" + i); // not ready before its first assignment is positioned
+    }
     this.sinks = Map.copyOf(sinks);
     this.router = router;
     this.source = source;
@@ -105,7 +108,6 @@ public final class Pipeline implements AutoCloseable {
       KafkaConsumer<byte[], byte[]> consumer =
           new KafkaConsumer<>(KafkaSettings.consumerProperties(kafka, clientId, i));
       String name = "floe-worker-" + i;
-      stats.joining(name);
       ConsumerWorker worker =
           new ConsumerWorker(
               name,
