@@ -36,7 +36,13 @@ class ObservabilityIT {
   void metricsShowEveryProducedRecordNoLagAndFreshDataAndStatusAgrees() throws Exception {
     KafkaBroker broker = SharedServices.broker();
     broker.createTopic("obs-orders", 2);
-    Path file = config(broker, "obs-orders", "floe-obs-metrics", "");
+    Path file =
+        config(
+            broker,
+            "obs-orders",
+            "floe-obs-metrics",
+            "",
+            "    maintenance: { compact: \"0/2 * * * * ?\" }\n");
     FloeConfig config = ConfigFiles.load(file);
 
     try (Instance floe = Instance.start(config)) {
@@ -79,6 +85,15 @@ class ObservabilityIT {
       assertThat(value(metrics, "floe_dead_letters_total", table)).isZero();
       assertThat(value(metrics, "floe_healthy", "")).isEqualTo(1);
       assertThat(metrics).contains("jvm_memory_used_bytes", "jvm_threads_live_threads");
+      // the mapping compacts every 2 s: the scheduler's runs are counted
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  values(floe.scrape(), "floe_maintenance_runs_total", "outcome=\"ok\"").stream()
+                          .mapToDouble(Double::doubleValue)
+                          .sum()
+                      >= 1);
 
       Cli.Result live =
           Cli.floe(
@@ -108,6 +123,13 @@ class ObservabilityIT {
 
     Cli.Result human = Cli.floe("status", "-c", file.toString());
     assertThat(human.out()).contains("obs.obs_orders", "iceberg", "3,000", "obs-orders[1]");
+
+    Cli.Result maintain =
+        Cli.floe("maintain", "--config", file.toString(), "--table", "obs.obs_orders");
+    assertThat(maintain.exitCode()).isZero();
+    assertThat(maintain.err())
+        .contains("maintain compact obs.obs_orders: started")
+        .containsPattern("maintain compact obs.obs_orders: done after [0-9.]+ s");
   }
 
   @Test
@@ -203,6 +225,11 @@ class ObservabilityIT {
   }
 
   private Path config(KafkaBroker broker, String topic, String group, String extra) {
+    return config(broker, topic, group, extra, "");
+  }
+
+  private Path config(
+      KafkaBroker broker, String topic, String group, String extra, String mapping) {
     return TestConfigs.write(
         dir,
         broker,
@@ -215,8 +242,8 @@ class ObservabilityIT {
           - topics: [%s]
             table: obs.${topic}
             commit: { interval: 1s }
-        """
-            .formatted(extra, topic));
+        %s"""
+            .formatted(extra, topic, mapping));
   }
 
   /** The value of the one sample of {@code name} whose labels contain {@code label}. */
