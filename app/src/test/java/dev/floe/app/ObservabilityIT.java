@@ -85,6 +85,12 @@ class ObservabilityIT {
       assertThat(value(metrics, "floe_dead_letters_total", table)).isZero();
       assertThat(value(metrics, "floe_healthy", "")).isEqualTo(1);
       assertThat(metrics).contains("jvm_memory_used_bytes", "jvm_threads_live_threads");
+      java.util.Set<String> exposed = new java.util.TreeSet<>();
+      metrics
+          .lines()
+          .filter(l -> l.startsWith("floe_"))
+          .forEach(l -> exposed.addAll(DashboardTest.families(l.replaceFirst("[{ ].*", ""))));
+      assertThat(DashboardTest.documented()).as("docs/operations.md").containsAll(exposed);
       // the mapping compacts every 2 s: the scheduler's runs are counted
       await()
           .atMost(Duration.ofSeconds(30))
@@ -105,8 +111,7 @@ class ObservabilityIT {
               "--json");
       assertThat(live.exitCode()).isZero();
       JsonNode liveTable = onlyTable(live.out());
-      assertThat(HttpEndpoint.JSON.readTree(live.out()).get("source").asText())
-          .isEqualTo("running instance");
+      assertThat(statusJson(live.out()).get("source").asText()).isEqualTo("running instance");
       assertThat(liveTable.get("freshnessSeconds").isNumber()).isTrue();
       assertCaughtUp(liveTable, 3000);
     }
@@ -114,8 +119,7 @@ class ObservabilityIT {
     // no instance runs now: the same answer from the tables and the brokers
     Cli.Result offline = Cli.floe("status", "-c", file.toString(), "--json");
     assertThat(offline.exitCode()).isZero();
-    assertThat(HttpEndpoint.JSON.readTree(offline.out()).get("source").asText())
-        .isEqualTo("tables and brokers");
+    assertThat(statusJson(offline.out()).get("source").asText()).isEqualTo("tables and brokers");
     JsonNode table = onlyTable(offline.out());
     assertCaughtUp(table, 3000);
     assertThat(table.get("lastCommitMillis").asLong())
@@ -265,8 +269,18 @@ class ObservabilityIT {
     return out;
   }
 
-  private static JsonNode onlyTable(String json) throws Exception {
-    JsonNode tables = HttpEndpoint.JSON.readTree(json).get("tables");
+  /**
+   * The JSON document in what {@code floe status --json} printed; the tests' log lines go to stdout
+   * too (logback-test.xml), from any thread, so they are cut off around it.
+   */
+  private static JsonNode statusJson(String out) throws Exception {
+    int start = out.startsWith("{\n") ? 0 : out.indexOf("\n{\n") + 1;
+    int end = out.indexOf("\n}", start) + 2;
+    return HttpEndpoint.JSON.readTree(out.substring(start, end));
+  }
+
+  private static JsonNode onlyTable(String out) throws Exception {
+    JsonNode tables = statusJson(out).get("tables");
     assertThat(tables).hasSize(1);
     return tables.get(0);
   }
