@@ -19,6 +19,9 @@ final class Operations implements AutoCloseable {
   }
 
   static Operations start(FloeConfig config, Materializer materializer, Metrics metrics) {
+    if (!config.http().enabled()) {
+      return new Operations(null, null, null); // the probe only serves readiness
+    }
     KafkaProbe probe = new KafkaProbe(config).start();
     Admin admin = Admin.create(AdminProperties.of(config));
     Health health =
@@ -27,12 +30,17 @@ final class Operations implements AutoCloseable {
         new StatusCollector(config, materializer.sinks(), admin, materializer.stats());
     try {
       HttpEndpoint endpoint = HttpEndpoint.start(config.http(), metrics, health, status::report);
-      return new Operations(probe, admin, endpoint);
+      if (endpoint != null) {
+        return new Operations(probe, admin, endpoint);
+      }
     } catch (RuntimeException e) {
       probe.close();
       admin.close();
       throw e;
     }
+    probe.close(); // the default port was taken: nothing to serve
+    admin.close();
+    return new Operations(null, null, null);
   }
 
   /** The bound port, or -1 when no endpoint is served. */
@@ -45,7 +53,9 @@ final class Operations implements AutoCloseable {
     if (endpoint != null) {
       endpoint.close();
     }
-    probe.close();
-    admin.close(java.time.Duration.ofSeconds(1));
+    if (probe != null) {
+      probe.close();
+      admin.close(java.time.Duration.ofSeconds(1));
+    }
   }
 }

@@ -32,10 +32,6 @@ final class PartitionLag {
     return Math.max(0, end - committed);
   }
 
-  long[] offsets() {
-    return new long[] {committed, end};
-  }
-
   void remove(MeterRegistry registry) {
     registry.remove(gauge);
   }

@@ -190,13 +190,6 @@ public final class PipelineStats {
     return out;
   }
 
-  /** End offsets of the assigned partitions, as last seen by the fetches. */
-  public Map<SourcePartition, long[]> offsets() {
-    Map<SourcePartition, long[]> out = new java.util.HashMap<>();
-    lags.forEach((p, l) -> out.put(p, l.offsets()));
-    return out;
-  }
-
   /** The sum of all partitions' lag: the backlog this process has left to commit. */
   public long totalLag() {
     return lags.values().stream().mapToLong(PartitionLag::records).sum();
