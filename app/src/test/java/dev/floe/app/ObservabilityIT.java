@@ -13,12 +13,20 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -135,6 +143,95 @@ class ObservabilityIT {
         .contains("maintain compact obs.obs_orders: started")
         .containsPattern("maintain compact obs.obs_orders: done after [0-9.]+ s");
   }
+
+  @Test
+  void badRecordsAndSchemaChangesAreCountedPerTableAndFormatAndShownInStatus() throws Exception {
+    KafkaBroker broker = SharedServices.broker();
+    broker.createTopic("obs-mixed", 1);
+    Path file =
+        config(
+            broker,
+            "obs-mixed",
+            "floe-obs-mixed",
+            "",
+            "    formats: [iceberg, delta]\n    on-error: dead-letter\n");
+    FloeConfig config = ConfigFiles.load(file);
+
+    try (Instance floe = Instance.start(config)) {
+      try (ConfluentAvroProducer producer =
+              new ConfluentAvroProducer(broker.bootstrapServers(), registry);
+          KafkaProducer<byte[], byte[]> raw =
+              new KafkaProducer<>(
+                  Map.<String, Object>of("bootstrap.servers", broker.bootstrapServers()),
+                  new ByteArraySerializer(),
+                  new ByteArraySerializer())) {
+        Events.produce(producer, "obs-mixed", 0, 50);
+        raw.send(new ProducerRecord<>("obs-mixed", "not avro".getBytes(StandardCharsets.UTF_8)))
+            .get();
+        for (long seq = 50; seq < 100; seq++) {
+          producer.send("obs-mixed", withNote(Events.event(seq)));
+        }
+        producer.flush();
+      }
+      String iceberg = "format=\"iceberg\",table=\"obs.obs_mixed\"";
+      String delta = "format=\"delta\",table=\"obs.obs_mixed\"";
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(
+              () -> {
+                String m = floe.scrape();
+                return values(m, "floe_records_written_total", iceberg).equals(List.of(100.0))
+                    && values(m, "floe_records_written_total", delta).equals(List.of(100.0));
+              });
+      String metrics = floe.scrape();
+      for (String table : List.of(iceberg, delta)) {
+        assertThat(value(metrics, "floe_dead_letters_total", table)).as(table).isEqualTo(1);
+        assertThat(value(metrics, "floe_schema_evolutions_total", table)).as(table).isEqualTo(1);
+      }
+
+      JsonNode tables =
+          statusJson(
+                  Cli.floe(
+                          "status",
+                          "-c",
+                          file.toString(),
+                          "--url",
+                          "http://localhost:" + floe.port() + "/status",
+                          "--json")
+                      .out())
+              .get("tables");
+      assertThat(tables).hasSize(2);
+      for (JsonNode t : tables) {
+        assertThat(t.get("rows").asLong()).as(t.get("format").asText()).isEqualTo(100);
+        assertThat(t.get("lastError").asText()).contains("offset 50");
+        assertThat(t.get("partitions").get(0).get("committed").asLong()).isEqualTo(101);
+        assertThat(t.get("lag").asLong()).isZero();
+      }
+    }
+    JsonNode offline = statusJson(Cli.floe("status", "-c", file.toString(), "--json").out());
+    assertThat(offline.get("tables").findValuesAsText("format"))
+        .containsExactly("iceberg", "delta");
+    assertThat(offline.get("tables").findValues("rows")).allMatch(n -> n.asLong() == 100);
+  }
+
+  /** The event with a new optional field: the tables gain a column. */
+  private static GenericRecord withNote(GenericRecord event) {
+    GenericRecord e = new GenericData.Record(WITH_NOTE);
+    for (Schema.Field f : Events.SCHEMA.getFields()) {
+      e.put(f.name(), event.get(f.name()));
+    }
+    e.put("note", "n" + event.get("seq"));
+    return e;
+  }
+
+  static final Schema WITH_NOTE =
+      new Schema.Parser()
+          .parse(
+              Events.SCHEMA
+                  .toString()
+                  .replace(
+                      "]}",
+                      ",{\"name\":\"note\",\"type\":[\"null\",\"string\"],\"default\":null}]}"));
 
   @Test
   void readinessWaitsForPositioningAndDropsWhileTheBrokerIsDownPastTheThreshold() throws Exception {

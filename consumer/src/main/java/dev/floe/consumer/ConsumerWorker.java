@@ -207,7 +207,18 @@ final class ConsumerWorker implements Runnable {
           && mapping.onError() == TableMapping.OnError.DEAD_LETTER
           && deadLetterIndex.contains(
               mapping.deadLetterTopicFor(r.topic()), r.topic(), r.partition(), r.offset())) {
-        // dead-lettered by a run that crashed before committing past it: never both places
+        // dead-lettered already (for the mapping's other format, or by a run that crashed before
+        // committing past it): never both places
+        stats
+            .table(sink(route).format(), route.spec().id().toString())
+            .deadLettered(
+                "Record at topic '"
+                    + r.topic()
+                    + "' partition "
+                    + r.partition()
+                    + " offset "
+                    + r.offset()
+                    + " went to the dead-letter topic (the letter's headers say why)");
         batch.cover(p, entry.committed(), consumed.offset());
         continue;
       }
@@ -293,6 +304,8 @@ final class ConsumerWorker implements Runnable {
       LOG.warn("Skipped (on-error: skip) for table {}: {}", route.spec().id(), e.getMessage());
       return;
     }
+    // counted per table and format: a record of a mapping with two formats leaves both tables
+    meters.deadLettered(e.getMessage());
     String topic = route.mapping().deadLetterTopicFor(r.topic());
     if (deadLetterIndex.contains(topic, r.topic(), r.partition(), r.offset())) {
       return; // written by this or an earlier run that did not commit past the record
@@ -300,7 +313,6 @@ final class ConsumerWorker implements Runnable {
     deadLetters.send(r, e, topic, route.spec().id().toString());
     deadLetterIndex.add(topic, r.topic(), r.partition(), r.offset());
     stats.deadLettered();
-    meters.deadLettered(e.getMessage());
     LOG.warn("Dead-lettered to {} for table {}: {}", topic, route.spec().id(), e.getMessage());
   }
 
