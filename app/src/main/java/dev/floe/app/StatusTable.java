@@ -43,10 +43,11 @@ final class StatusTable {
     StringBuilder out = new StringBuilder("Status from the ").append(report.source()).append("\n");
     for (int r = 0; r < rows.size(); r++) {
       String[] row = rows.get(r);
+      StringBuilder line = new StringBuilder();
       for (int i = 0; i < row.length; i++) {
-        out.append(String.format("%-" + widths[i] + "s", row[i]));
-        out.append(i == row.length - 1 ? "\n" : "  ");
+        line.append(String.format("%-" + widths[i] + "s  ", row[i]));
       }
+      out.append(line.toString().stripTrailing()).append('\n');
       if (r > 0) {
         for (TableStatus.PartitionStatus p : report.tables().get(r - 1).partitions()) {
           out.append(
