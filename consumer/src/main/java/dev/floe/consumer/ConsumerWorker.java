@@ -49,6 +49,7 @@ final class ConsumerWorker implements Runnable {
 
   private final String name;
   private long observedNanos;
+  private final java.util.Set<TableRoute> observedRoutes = new java.util.HashSet<>();
 
   private final Consumer<byte[], byte[]> consumer;
   private final String group;
@@ -212,6 +213,7 @@ final class ConsumerWorker implements Runnable {
         stats
             .table(sink(route).format(), route.spec().id().toString())
             .deadLettered(
+                r,
                 "Record at topic '"
                     + r.topic()
                     + "' partition "
@@ -305,7 +307,7 @@ final class ConsumerWorker implements Runnable {
       return;
     }
     // counted per table and format: a record of a mapping with two formats leaves both tables
-    meters.deadLettered(e.getMessage());
+    meters.deadLettered(r, e.getMessage());
     String topic = route.mapping().deadLetterTopicFor(r.topic());
     if (deadLetterIndex.contains(topic, r.topic(), r.partition(), r.offset())) {
       return; // written by this or an earlier run that did not commit past the record
@@ -489,8 +491,6 @@ final class ConsumerWorker implements Runnable {
       stats.lag(p, end, committed);
     }
   }
-
-  private final java.util.Set<TableRoute> observedRoutes = new java.util.HashSet<>();
 
   /**
    * Commits group offsets up to what every table of each partition holds; for lag monitoring only.

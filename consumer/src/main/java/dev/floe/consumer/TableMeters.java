@@ -35,6 +35,8 @@ final class TableMeters {
   private final AtomicReference<String> lastError = new AtomicReference<>();
   // per worker: each worker owns its own open batches, so the table's total is their sum
   private final Map<String, long[]> buffered = new ConcurrentHashMap<>();
+  // as many entries as the dead-letter index holds offsets: few, or the mapping is broken anyway
+  private final java.util.Set<String> lettered = ConcurrentHashMap.newKeySet();
 
   TableMeters(MeterRegistry registry, String table, String format) {
     this.table = table;
@@ -116,9 +118,12 @@ final class TableMeters {
     evolutions.increment(changes);
   }
 
-  void deadLettered(String reason) {
-    deadLetters.increment();
+  /** Counts a record sent to the dead-letter topic once, also when a retry reads it again. */
+  void deadLettered(org.apache.kafka.clients.consumer.ConsumerRecord<?, ?> r, String reason) {
     lastError.set(reason);
+    if (lettered.add(r.topic() + "/" + r.partition() + "/" + r.offset())) {
+      deadLetters.increment();
+    }
   }
 
   void skipped(String reason) {
