@@ -421,10 +421,11 @@ final class ConsumerWorker implements Runnable {
         meters.evolved(evolutions);
       }
       LOG.info(
-          "Committed {} rows ({} bytes) in {} files to {} table {} (version {}) in {} ms; offsets {}",
+          // the bench parses "Committed N rows in F files": bytes come after
+          "Committed {} rows in {} files ({} bytes) to {} table {} (version {}) in {} ms; offsets {}",
           result.records(),
-          result.bytes(),
           result.dataFiles(),
+          result.bytes(),
           result.format(),
           result.table(),
           result.version(),
