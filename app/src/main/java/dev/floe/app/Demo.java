@@ -50,7 +50,13 @@ final class Demo {
       out.flush();
       DemoProducer producer = new DemoProducer(broker.bootstrapServers(), registry, rate);
       Thread producing = new Thread(producer, "demo-producer");
-      Materializer floe = new Materializer(config);
+      Metrics metrics = new Metrics();
+      Materializer floe = new Materializer(config, metrics.registry());
+      Operations operations = Operations.start(config, floe, metrics);
+      out.printf(
+          "Metrics on http://localhost:%d/metrics, health on /health/ready, status on /status%n",
+          operations.port());
+      out.flush();
       floe.start();
       producing.start();
       long started = System.nanoTime();
@@ -71,6 +77,8 @@ final class Demo {
         Thread.sleep(500);
       }
       floe.close();
+      operations.close();
+      metrics.close();
       if (floe.failure() != null) {
         out.println("Floe stopped with an error: " + floe.failure().getMessage());
         return false;
@@ -145,6 +153,7 @@ final class Demo {
         schema-registry:
           url: %s
         warehouse: warehouse          # relative to this file
+        http: { port: 0 }             # metrics, health and status on any free port (printed)
         tables:
           - topics: [orders]
             table: sales.orders

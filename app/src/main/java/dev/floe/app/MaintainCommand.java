@@ -68,18 +68,23 @@ final class MaintainCommand implements Callable<Integer> {
             .orElse(null);
     String catalog = mapping == null ? parsed.tables().get(0).catalog() : mapping.catalog();
     long target = mapping == null ? 128L << 20 : mapping.targetFileSizeBytes();
+    JobProgress progress =
+        JobProgress.start(spec.commandLine().getErr(), "maintain " + job + " " + id);
     try (IcebergTableSink sink = new IcebergTableSink(parsed)) {
       TableSpec tableSpec = new TableSpec(id, catalog, List.of(), target, Map.of());
       if (job == Job.expire) {
         spec.commandLine()
             .getOut()
             .println(sink.expireSnapshots(tableSpec, dev.floe.core.Durations.parse(olderThan)));
+        progress.finished("done");
         return ExitCodes.OK;
       }
       CompactionReport report = sink.compact(tableSpec, dryRun);
       spec.commandLine().getOut().println(report.describe());
+      progress.finished("done");
       return ExitCodes.OK;
     } catch (FloeException e) {
+      progress.finished("failed");
       spec.commandLine().getErr().println("floe: " + e.getMessage());
       return ExitCodes.FAILED;
     }

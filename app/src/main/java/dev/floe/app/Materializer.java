@@ -3,8 +3,11 @@ package dev.floe.app;
 import dev.floe.consumer.Pipeline;
 import dev.floe.consumer.PipelineStats;
 import dev.floe.core.config.FloeConfig;
+import dev.floe.core.sink.TableSink;
 import dev.floe.sinks.delta.DeltaTableSink;
 import dev.floe.sinks.iceberg.IcebergTableSink;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,10 +33,18 @@ final class Materializer implements AutoCloseable {
           });
   private boolean closed;
 
+  private final MeterRegistry registry;
+
   Materializer(FloeConfig config) {
+    this(config, new CompositeMeterRegistry());
+  }
+
+  /** A materializer that records its metrics on {@code registry}. */
+  Materializer(FloeConfig config, MeterRegistry registry) {
     this.iceberg = new IcebergTableSink(config);
     this.delta = new DeltaTableSink(config);
-    this.pipeline = new Pipeline(config, Map.of(iceberg.format(), iceberg, delta.format(), delta));
+    this.registry = registry;
+    this.pipeline = new Pipeline(config, sinks(), new PipelineStats(registry));
     this.config = config;
   }
 
@@ -41,7 +52,17 @@ final class Materializer implements AutoCloseable {
     pipeline.start();
     maintenance =
         dev.floe.compaction.MaintenanceScheduler.start(
-            config, Map.of(iceberg.format(), iceberg, delta.format(), delta));
+            config,
+            Map.of(
+                iceberg.format(),
+                new MeteredMaintenance(iceberg, registry),
+                delta.format(),
+                new MeteredMaintenance(delta, registry)));
+  }
+
+  /** The table sinks by format name. */
+  Map<String, TableSink> sinks() {
+    return Map.of(iceberg.format(), iceberg, delta.format(), delta);
   }
 
   /**

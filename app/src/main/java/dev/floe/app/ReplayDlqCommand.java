@@ -126,6 +126,9 @@ final class ReplayDlqCommand implements Callable<Integer> {
     TableSpec tableSpec =
         new TableSpec(id, mapping.catalog(), List.of(), mapping.targetFileSizeBytes(), Map.of());
     long deadline = System.nanoTime() + dev.floe.core.Durations.parse(timeout).toNanos();
+    JobProgress progress =
+        JobProgress.start(
+            spec.commandLine().getErr(), "replay-dlq " + id + " from " + sources.keySet());
     try (IcebergTableSink sink = new IcebergTableSink(parsed);
         Pipeline pipeline =
             Pipeline.replaying(parsed, Map.of(sink.format(), sink), sources, id, group)) {
@@ -136,6 +139,14 @@ final class ReplayDlqCommand implements Callable<Integer> {
           spec.commandLine().getErr().println("replay-dlq: timed out after " + timeout);
           return ExitCodes.FAILED;
         }
+        progress.update(
+            () ->
+                pipeline.stats().recordsRead()
+                    + " letters read, "
+                    + pipeline.stats().totalRowsCommitted()
+                    + " landed, "
+                    + pipeline.stats().recordsDeadLettered()
+                    + " failed again");
         Thread.sleep(200);
       }
       pipeline.close();
@@ -145,6 +156,7 @@ final class ReplayDlqCommand implements Callable<Integer> {
             .println("replay-dlq: stopped: " + pipeline.failure().getMessage());
         return ExitCodes.FAILED;
       }
+      progress.finished("finished");
       long landed = pipeline.stats().totalRowsCommitted();
       long failed = pipeline.stats().recordsDeadLettered();
       out.printf(

@@ -50,24 +50,52 @@ final class RunCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("floe: " + e.getMessage());
       return ExitCodes.FAILED;
     }
-    Materializer materializer = new Materializer(parsed);
-    StopSignals.onStop(materializer::close);
-    LOG.info(
-        "Floe starting: {} table mapping(s), group '{}', {} worker(s)",
-        parsed.tables().size(),
-        parsed.groupId(),
-        parsed.workers());
-    materializer.start();
-    materializer.reportEvery(
-        progressEvery,
-        s ->
-            LOG.info(
-                "Progress: {} records read, {} rows committed in {} commits",
-                s.recordsRead(),
-                s.totalRowsCommitted(),
-                s.commits()));
-    materializer.awaitStop();
-    materializer.close();
+    Materializer materializer;
+    try (Metrics metrics = new Metrics()) {
+      materializer = new Materializer(parsed, metrics.registry());
+      // the endpoint is up before the pipeline starts: live at once, ready once positioned
+      try (Operations operations = Operations.start(parsed, materializer, metrics)) {
+        StopSignals.onStop(materializer::close);
+        LOG.info(
+            "Floe starting: {} table mapping(s), group '{}', {} worker(s)",
+            parsed.tables().size(),
+            parsed.groupId(),
+            parsed.workers());
+        materializer.start();
+        reportProgress(materializer);
+        materializer.awaitStop();
+      } catch (FloeException e) { // the configured HTTP port cannot be bound
+        spec.commandLine().getErr().println("floe: " + e.getMessage());
+        return ExitCodes.FAILED;
+      } finally {
+        materializer.close();
+      }
+    }
+    return exitCode(materializer);
+  }
+
+  /**
+   * Logs a progress line every {@code --progress-every} seconds; on a terminal, while the backlog
+   * is large, also keeps one live line with rate and ETA on stderr.
+   */
+  private void reportProgress(Materializer materializer) {
+    CatchUpProgress logged = new CatchUpProgress(materializer.stats());
+    materializer.reportEvery(progressEvery, s -> LOG.info(logged.line()));
+    if (System.console() != null) {
+      CatchUpProgress live = new CatchUpProgress(materializer.stats());
+      materializer.reportEvery(
+          1,
+          s -> {
+            String line = live.line();
+            if (live.largeBacklog()) {
+              System.err.print("\r\033[K" + line);
+              System.err.flush();
+            }
+          });
+    }
+  }
+
+  private int exitCode(Materializer materializer) {
     Throwable failure = materializer.failure();
     if (failure != null) {
       spec.commandLine().getErr().println("floe: stopped: " + failure.getMessage());

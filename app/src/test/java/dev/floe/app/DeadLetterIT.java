@@ -205,6 +205,10 @@ class DeadLetterIT {
     assertThat(replay.out())
         .contains("replayed 20 dead letters")
         .contains("20 landed, 0 failed again");
+    assertThat(replay.err())
+        .contains("replay-dlq raw.replayed from [replayed.floe-dlq]: started")
+        .containsPattern(
+            "replay-dlq raw.replayed from \\[replayed.floe-dlq]: finished after [0-9.]+ s");
 
     FloeConfig parsed = ConfigFiles.load(fixed);
     List<Record> rows = IcebergTables.rows(parsed, "raw.replayed");

@@ -31,6 +31,7 @@ class DemoIT {
 
     assertThat(demo.exitCode()).as(demo.out() + demo.err()).isZero();
     assertThat(demo.out()).contains("(every event exactly once)");
+    assertThat(demo.out()).containsPattern("Metrics on http://localhost:[1-9][0-9]*/metrics");
 
     Path configFile = dir.resolve("floe.yaml");
     Cli.Result validate = Cli.floe("validate", configFile.toString());

@@ -44,6 +44,12 @@ import org.slf4j.LoggerFactory;
 final class ConsumerWorker implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerWorker.class);
   private static final Duration POLL = Duration.ofMillis(200);
+  // lag and buffer gauges are refreshed at most this often: cheap, and fresh enough for a scrape
+  private static final long OBSERVE_EVERY_NANOS = 1_000_000_000L;
+
+  private final String name;
+  private long observedNanos;
+  private final java.util.Set<TableRoute> observedRoutes = new java.util.HashSet<>();
 
   private final Consumer<byte[], byte[]> consumer;
   private final String group;
@@ -62,6 +68,7 @@ final class ConsumerWorker implements Runnable {
   private volatile boolean stopping;
 
   ConsumerWorker(
+      String name,
       Consumer<byte[], byte[]> consumer,
       String group,
       Router router,
@@ -73,6 +80,7 @@ final class ConsumerWorker implements Runnable {
       DeadLetterIndex deadLetterIndex,
       java.util.function.UnaryOperator<ConsumerRecord<byte[], byte[]>> source,
       FaultEpisodes faults) {
+    this.name = name;
     this.faults = faults;
     this.consumer = consumer;
     this.source = source;
@@ -112,6 +120,7 @@ final class ConsumerWorker implements Runnable {
           ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
           process(records);
           commitDue();
+          observe();
           faults.succeeded();
         } catch (BadRecordException | WakeupException e) {
           throw e;
@@ -199,7 +208,19 @@ final class ConsumerWorker implements Runnable {
           && mapping.onError() == TableMapping.OnError.DEAD_LETTER
           && deadLetterIndex.contains(
               mapping.deadLetterTopicFor(r.topic()), r.topic(), r.partition(), r.offset())) {
-        // dead-lettered by a run that crashed before committing past it: never both places
+        // dead-lettered already (for the mapping's other format, or by a run that crashed before
+        // committing past it): never both places
+        stats
+            .table(sink(route).format(), route.spec().id().toString())
+            .deadLettered(
+                r,
+                "Record at topic '"
+                    + r.topic()
+                    + "' partition "
+                    + r.partition()
+                    + " offset "
+                    + r.offset()
+                    + " went to the dead-letter topic (the letter's headers say why)");
         batch.cover(p, entry.committed(), consumed.offset());
         continue;
       }
@@ -238,6 +259,7 @@ final class ConsumerWorker implements Runnable {
         badRecord(route, batch, r, e);
       }
       batch.cover(p, entry.committed(), consumed.offset());
+      batch.seen(r.timestamp());
       if (batch.full() && !commit(batch)) {
         return false;
       }
@@ -251,6 +273,13 @@ final class ConsumerWorker implements Runnable {
    * restarts) for {@code dead-letter}. Either way the caller then counts its offset as done.
    */
   private void badRecord(
+      TableRoute route, OpenBatch batch, ConsumerRecord<byte[], byte[]> r, BadRecordException e) {
+    try (var mdc = LogContext.record(route.spec().id().toString(), r)) {
+      handleBadRecord(route, batch, r, e);
+    }
+  }
+
+  private void handleBadRecord(
       TableRoute route, OpenBatch batch, ConsumerRecord<byte[], byte[]> r, BadRecordException e) {
     TableMapping.OnError policy = route.mapping().onError();
     if (policy == TableMapping.OnError.STOP) {
@@ -270,11 +299,15 @@ final class ConsumerWorker implements Runnable {
           e.fix(),
           e);
     }
+    TableMeters meters = stats.table(sink(route).format(), route.spec().id().toString());
     if (policy == TableMapping.OnError.SKIP) {
       stats.skipped();
+      meters.skipped(e.getMessage());
       LOG.warn("Skipped (on-error: skip) for table {}: {}", route.spec().id(), e.getMessage());
       return;
     }
+    // counted per table and format: a record of a mapping with two formats leaves both tables
+    meters.deadLettered(r, e.getMessage());
     String topic = route.mapping().deadLetterTopicFor(r.topic());
     if (deadLetterIndex.contains(topic, r.topic(), r.partition(), r.offset())) {
       return; // written by this or an earlier run that did not commit past the record
@@ -369,16 +402,30 @@ final class ConsumerWorker implements Runnable {
       return true;
     }
     PartitionOffsets next = batch.next();
+    try (var mdc = LogContext.table(batch.route().spec().id().toString())) {
+      return commit(batch, key, next);
+    }
+  }
+
+  private boolean commit(OpenBatch batch, String key, PartitionOffsets next) {
     LOG.debug("Committing {} rows to {} with offsets {}", batch.batch().records(), key, next);
     deadLetters.flush(); // a table never moves past a record whose letter is not written
+    TableMeters meters =
+        stats.table(sink(batch.route()).format(), batch.route().spec().id().toString());
     try {
+      int evolutions = batch.batch().schemaChanges();
       CommitResult result = batch.batch().commit(group, batch.expected(), next);
       next.asMap().forEach((p, o) -> ledger.committed(key, p, o));
-      stats.committed(result);
+      stats.committed(result, batch.newestRecordMillis());
+      if (evolutions > 0) {
+        meters.evolved(evolutions);
+      }
       LOG.info(
-          "Committed {} rows in {} files to {} table {} (version {}) in {} ms; offsets {}",
+          // the bench parses "Committed N rows in F files": bytes come after
+          "Committed {} rows in {} files ({} bytes) to {} table {} (version {}) in {} ms; offsets {}",
           result.records(),
           result.dataFiles(),
+          result.bytes(),
           result.format(),
           result.table(),
           result.version(),
@@ -392,8 +439,57 @@ final class ConsumerWorker implements Runnable {
       positioner.position(consumer.assignment());
       return false;
     } catch (RuntimeException e) {
+      meters.failed(e.getMessage());
       batch.batch().abort();
       throw e;
+    }
+  }
+
+  /**
+   * Refreshes the gauges this worker owns: rows buffered per table and, per assigned partition, the
+   * records not yet committed to all of its tables. At most once a second.
+   */
+  private void observe() {
+    long now = System.nanoTime();
+    if (now - observedNanos < OBSERVE_EVERY_NANOS) {
+      return;
+    }
+    observedNanos = now;
+    Map<TableRoute, long[]> buffered = new HashMap<>();
+    for (OpenBatch batch : open.values()) {
+      long[] b = buffered.computeIfAbsent(batch.route(), r -> new long[2]);
+      b[0]++;
+      b[1] += batch.batch().bytes();
+    }
+    for (TableRoute route : observedRoutes) {
+      buffered.putIfAbsent(route, new long[2]); // committed since: nothing buffered any more
+    }
+    observedRoutes.clear();
+    buffered.forEach(
+        (route, b) -> {
+          stats
+              .table(sink(route).format(), route.spec().id().toString())
+              .buffered(name, (int) b[0], b[1]);
+          if (b[0] > 0) {
+            observedRoutes.add(route);
+          }
+        });
+    for (TopicPartition tp : consumer.assignment()) {
+      java.util.OptionalLong behind = consumer.currentLag(tp);
+      if (behind.isEmpty()) {
+        continue; // no fetch response for it yet
+      }
+      SourcePartition p = new SourcePartition(tp.topic(), tp.partition());
+      long end = consumer.position(tp) + behind.getAsLong();
+      long committed = end;
+      for (TableRoute route : router.routes(tp.topic())) {
+        OffsetLedger.Entry entry = ledger.get(route.key(), p);
+        if (entry != null) {
+          committed =
+              Math.min(committed, entry.committed() == null ? entry.start() : entry.committed());
+        }
+      }
+      stats.lag(p, end, committed);
     }
   }
 
@@ -430,6 +526,10 @@ final class ConsumerWorker implements Runnable {
     open.clear();
   }
 
+  private static List<SourcePartition> sourcePartitions(Collection<TopicPartition> partitions) {
+    return partitions.stream().map(tp -> new SourcePartition(tp.topic(), tp.partition())).toList();
+  }
+
   private TableSink sink(TableRoute route) {
     return sinks.get(route.format().name().toLowerCase(java.util.Locale.ROOT));
   }
@@ -440,6 +540,7 @@ final class ConsumerWorker implements Runnable {
       if (!partitions.isEmpty()) {
         commitAll(); // save state on revoke: commit what was written for them
         partitions.forEach(tp -> ledger.remove(new SourcePartition(tp.topic(), tp.partition())));
+        stats.forget(sourcePartitions(partitions));
       }
     }
 
@@ -449,6 +550,7 @@ final class ConsumerWorker implements Runnable {
       // resume the partitions we keep from their tables' offsets.
       abortAll();
       partitions.forEach(tp -> ledger.remove(new SourcePartition(tp.topic(), tp.partition())));
+      stats.forget(sourcePartitions(partitions));
       List<TopicPartition> kept = new ArrayList<>(consumer.assignment());
       kept.removeAll(partitions);
       positioner.position(kept);
@@ -458,6 +560,7 @@ final class ConsumerWorker implements Runnable {
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       positioner.position(partitions);
       deadLetterIndex.load(partitions);
+      stats.positioned(name);
     }
   }
 }

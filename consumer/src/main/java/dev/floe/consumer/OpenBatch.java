@@ -21,6 +21,7 @@ final class OpenBatch {
   private final Map<SourcePartition, Long> expected = new HashMap<>();
   private final Map<SourcePartition, Long> next = new HashMap<>();
   private int lastSchemaId = Integer.MIN_VALUE;
+  private long newestRecordMillis;
 
   OpenBatch(TableRoute route, WriteBatch batch) {
     this.route = route;
@@ -41,6 +42,15 @@ final class OpenBatch {
       expected.put(p, tableOffset);
     }
     next.put(p, offset + 1);
+  }
+
+  /** Notes a covered record's Kafka timestamp: the newest one gives the table's freshness. */
+  void seen(long recordMillis) {
+    newestRecordMillis = Math.max(newestRecordMillis, recordMillis);
+  }
+
+  long newestRecordMillis() {
+    return newestRecordMillis;
   }
 
   void delete(Type.Struct keySchema, Row key) {

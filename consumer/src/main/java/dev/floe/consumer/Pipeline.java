@@ -27,7 +27,7 @@ public final class Pipeline implements AutoCloseable {
 
   private final FloeConfig config;
   private final Map<String, TableSink> sinks;
-  private final PipelineStats stats = new PipelineStats();
+  private final PipelineStats stats;
   private final List<ConsumerWorker> workers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -37,7 +37,12 @@ public final class Pipeline implements AutoCloseable {
    * @param sinks the table sinks by format name ({@code iceberg})
    */
   public Pipeline(FloeConfig config, Map<String, TableSink> sinks) {
-    this(config, sinks, new Router(config), UnaryOperator.identity(), config.groupId());
+    this(config, sinks, new PipelineStats());
+  }
+
+  /** A pipeline whose metrics are recorded on {@code stats}'s registry. */
+  public Pipeline(FloeConfig config, Map<String, TableSink> sinks, PipelineStats stats) {
+    this(config, sinks, new Router(config), UnaryOperator.identity(), config.groupId(), stats);
   }
 
   private final Router router;
@@ -49,8 +54,13 @@ public final class Pipeline implements AutoCloseable {
       Map<String, TableSink> sinks,
       Router router,
       UnaryOperator<ConsumerRecord<byte[], byte[]>> source,
-      String group) {
+      String group,
+      PipelineStats stats) {
+    this.stats = stats;
     this.config = config;
+    for (int i = 0; i < config.workers(); i++) {
+      stats.joining("floe-worker-" + i); // not ready before its first assignment is positioned
+    }
     this.sinks = Map.copyOf(sinks);
     this.router = router;
     this.source = source;
@@ -71,7 +81,12 @@ public final class Pipeline implements AutoCloseable {
       dev.floe.core.TableId table,
       String group) {
     return new Pipeline(
-        config, sinks, Router.replaying(config, sources, table), DeadLetters::original, group);
+        config,
+        sinks,
+        Router.replaying(config, sources, table),
+        DeadLetters::original,
+        group,
+        new PipelineStats());
   }
 
   public synchronized void start() {
@@ -92,8 +107,10 @@ public final class Pipeline implements AutoCloseable {
       kafka.put("group.id", group);
       KafkaConsumer<byte[], byte[]> consumer =
           new KafkaConsumer<>(KafkaSettings.consumerProperties(kafka, clientId, i));
+      String name = "floe-worker-" + i;
       ConsumerWorker worker =
           new ConsumerWorker(
+              name,
               consumer,
               group,
               router,
@@ -104,8 +121,8 @@ public final class Pipeline implements AutoCloseable {
               new DeadLetters(config.kafka(), clientId),
               new DeadLetterIndex(config.kafka(), router),
               source,
-              new FaultEpisodes("floe-worker-" + i, config.unhealthyAfter(), stats));
-      Thread thread = new Thread(() -> runWorker(worker), "floe-worker-" + i);
+              new FaultEpisodes(name, config.unhealthyAfter(), stats));
+      Thread thread = new Thread(() -> runWorker(worker), name);
       workers.add(worker);
       threads.add(thread);
     }

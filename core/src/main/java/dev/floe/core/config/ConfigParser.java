@@ -23,7 +23,15 @@ public final class ConfigParser {
   public static final String LOCAL_CATALOG = "local";
 
   private static final Set<String> TOP =
-      Set.of("kafka", "schema-registry", "warehouse", "catalogs", "tables", "workers", "health");
+      Set.of(
+          "kafka",
+          "schema-registry",
+          "warehouse",
+          "catalogs",
+          "tables",
+          "workers",
+          "health",
+          "http");
   private static final Set<String> REGISTRY =
       Set.of("url", "basic-auth", "bearer-token", "timeout", "retry-for");
   private static final Set<String> BASIC_AUTH = Set.of("username", "password");
@@ -80,7 +88,25 @@ public final class ConfigParser {
     health.rejectUnknownKeys(Set.of("unhealthy-after"));
     java.time.Duration unhealthyAfter =
         health.duration("unhealthy-after", FloeConfig.DEFAULT_UNHEALTHY_AFTER);
-    return new FloeConfig(kafka, registry, warehouse, catalogs, tables, workers, unhealthyAfter);
+    return new FloeConfig(
+        kafka, registry, warehouse, catalogs, tables, workers, unhealthyAfter, http(root));
+  }
+
+  private static HttpSettings http(ConfigNode root) {
+    if (!root.has("http")) {
+      return HttpSettings.DEFAULT;
+    }
+    ConfigNode http = root.child("http");
+    http.rejectUnknownKeys(Set.of("port", "host"));
+    int port = http.intValue("port", HttpSettings.DEFAULT_PORT, -1);
+    if (port > 65535) {
+      throw http.error(
+          "port",
+          port + " is not a TCP port",
+          "use 1..65535, 0 for any free port, or -1 to turn the endpoint off");
+    }
+    return new HttpSettings(
+        http.string("host", HttpSettings.DEFAULT.host()), port, http.has("port"));
   }
 
   private Map<String, String> kafka(ConfigNode node) {

@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param workers consumer threads in this process; each is one member of the consumer group
  * @param unhealthyAfter how long a fault (storage, catalog, registry, broker) may last before Floe
  *     reports itself unhealthy; it keeps retrying either way
+ * @param http the metrics, health and status endpoint
  */
 public record FloeConfig(
     Map<String, String> kafka,
@@ -20,7 +21,8 @@ public record FloeConfig(
     Map<String, CatalogSettings> catalogs,
     List<TableMapping> tables,
     int workers,
-    java.time.Duration unhealthyAfter) {
+    java.time.Duration unhealthyAfter,
+    HttpSettings http) {
 
   /** How long a fault may last before Floe reports itself unhealthy, unless configured. */
   public static final java.time.Duration DEFAULT_UNHEALTHY_AFTER = java.time.Duration.ofMinutes(1);
@@ -34,6 +36,26 @@ public record FloeConfig(
       List<TableMapping> tables,
       int workers) {
     this(kafka, schemaRegistry, warehouse, catalogs, tables, workers, DEFAULT_UNHEALTHY_AFTER);
+  }
+
+  /** A config with the default HTTP endpoint. */
+  public FloeConfig(
+      Map<String, String> kafka,
+      RegistrySettings schemaRegistry,
+      String warehouse,
+      Map<String, CatalogSettings> catalogs,
+      List<TableMapping> tables,
+      int workers,
+      java.time.Duration unhealthyAfter) {
+    this(
+        kafka,
+        schemaRegistry,
+        warehouse,
+        catalogs,
+        tables,
+        workers,
+        unhealthyAfter,
+        HttpSettings.DEFAULT);
   }
 
   public FloeConfig {

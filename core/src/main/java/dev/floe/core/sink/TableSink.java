@@ -25,6 +25,14 @@ public interface TableSink extends AutoCloseable {
   WriteBatch newBatch(TableSpec table);
 
   /**
+   * What the table holds as of its latest commit; null when the table does not exist or the format
+   * cannot say.
+   */
+  default TableSummary summary(TableSpec table) {
+    return null;
+  }
+
+  /**
    * Compacts a table now (small files bin-packed, deletes applied) and describes what it did in one
    * line; null when this format has no compaction yet. Safe beside ingestion.
    */

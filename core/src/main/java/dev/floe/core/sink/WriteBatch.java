@@ -45,6 +45,11 @@ public interface WriteBatch {
     return true;
   }
 
+  /** Schema changes (evolutions) the batch's commit applies to the table; for metrics. */
+  default int schemaChanges() {
+    return 0;
+  }
+
   /** Rows written since the batch started. */
   long records();
 

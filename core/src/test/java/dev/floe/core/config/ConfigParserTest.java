@@ -335,4 +335,22 @@ class ConfigParserTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("not valid YAML");
   }
+
+  @Test
+  void httpEndpointDefaultsToPort9464AndTakesAnyFreePortOrNone() {
+    assertThat(parse(MINIMAL).http()).isEqualTo(HttpSettings.DEFAULT);
+    assertThat(parse("http: { port: 0 }\n" + MINIMAL).http())
+        .isEqualTo(new HttpSettings("0.0.0.0", 0, true));
+    assertThat(parse("http: { port: -1 }\n" + MINIMAL).http().enabled()).isFalse();
+    assertThat(parse("http: { port: 8080, host: 127.0.0.1 }\n" + MINIMAL).http())
+        .isEqualTo(new HttpSettings("127.0.0.1", 8080, true));
+
+    assertThatThrownBy(() -> parse("http: { port: 70000 }\n" + MINIMAL))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'http.port'")
+        .hasMessageContaining("not a TCP port");
+    assertThatThrownBy(() -> parse("http: { prot: 80 }\n" + MINIMAL))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("did you mean 'port'");
+  }
 }

@@ -68,6 +68,12 @@ public final class DeltaTableSink implements TableSink {
   }
 
   @Override
+  public dev.floe.core.sink.TableSummary summary(TableSpec table) {
+    TableLog log = log(table.id());
+    return log.exists() ? log.summary() : null;
+  }
+
+  @Override
   public WriteBatch newBatch(TableSpec table) {
     ReentrantLock lock = commitLocks.computeIfAbsent(table.id(), k -> new ReentrantLock());
     return new DeltaWriteBatch(table, location(table.id()), log(table.id()), lock);

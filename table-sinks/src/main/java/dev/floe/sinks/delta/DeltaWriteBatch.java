@@ -49,6 +49,7 @@ final class DeltaWriteBatch implements WriteBatch {
   private final Path location;
   private final TableLog log;
   private final Lock commitLock;
+  private int schemaChanges; // evolutions this batch commits, for metrics
   private final String commitId = UUID.randomUUID().toString();
   private final Map<Type.Struct, Plan> plans = new IdentityHashMap<>();
   private Type.Struct lastSchema;
@@ -123,6 +124,11 @@ final class DeltaWriteBatch implements WriteBatch {
   @Override
   public boolean usable() {
     return state != State.FAILED;
+  }
+
+  @Override
+  public int schemaChanges() {
+    return schemaChanges;
   }
 
   @Override
@@ -260,6 +266,7 @@ final class DeltaWriteBatch implements WriteBatch {
         "Delta table {}: evolving the schema for new rows: {}", spec.id(), evolution.described());
     evolvedBy = source;
     table = table.withSchema(evolution.schema());
+    schemaChanges++;
     files.evolve(DeltaSchemas.fileSchema(table.fileColumns()));
     plans.clear(); // earlier schemas' rows are planned again against the new columns
     lastSchema = null;

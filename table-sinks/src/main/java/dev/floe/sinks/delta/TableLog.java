@@ -66,6 +66,18 @@ final class TableLog {
     return log.update().getMetadata();
   }
 
+  /** The latest version's files, rows and commit time, for {@code floe status}. */
+  dev.floe.core.sink.TableSummary summary() {
+    io.delta.standalone.Snapshot snapshot = log.update();
+    List<io.delta.standalone.actions.AddFile> files = snapshot.getAllFiles();
+    return new dev.floe.core.sink.TableSummary(
+        "delta",
+        snapshot.getVersion(),
+        log.getCommitInfoAt(snapshot.getVersion()).getTimestamp().getTime(),
+        LogOffsets.records(files),
+        files.size());
+  }
+
   long version() {
     return log.update().getVersion();
   }

@@ -53,6 +53,21 @@ public final class IcebergTableSink implements TableSink {
   }
 
   @Override
+  public dev.floe.core.sink.TableSummary summary(TableSpec table) {
+    Table t = tables.load(table);
+    if (t == null || t.currentSnapshot() == null) {
+      return null;
+    }
+    org.apache.iceberg.Snapshot s = t.currentSnapshot();
+    return new dev.floe.core.sink.TableSummary(
+        format(),
+        s.snapshotId(),
+        s.timestampMillis(),
+        Long.parseLong(s.summary().getOrDefault("total-records", "0")),
+        Long.parseLong(s.summary().getOrDefault("total-data-files", "0")));
+  }
+
+  @Override
   public WriteBatch newBatch(TableSpec table) {
     ReentrantLock lock =
         commitLocks.computeIfAbsent(table.catalog() + ":" + table.id(), k -> new ReentrantLock());

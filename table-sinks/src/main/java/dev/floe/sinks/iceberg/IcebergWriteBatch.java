@@ -112,6 +112,11 @@ final class IcebergWriteBatch implements WriteBatch {
   }
 
   @Override
+  public int schemaChanges() {
+    return evolutions.size();
+  }
+
+  @Override
   public long records() {
     return records;
   }
