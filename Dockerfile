@@ -32,9 +32,10 @@ WORKDIR /var/lib/floe
 # Config by mount (/etc/floe/floe.yaml), secrets by environment (${env:NAME} in the config).
 # A local warehouse (warehouse: /var/lib/floe/warehouse) belongs on a volume.
 VOLUME ["/var/lib/floe"]
-# Floe has no HTTP health endpoint on this branch yet (an HTTP /health/live endpoint is being added
-# separately). Once it exists, enable a check like this one, with the port the config sets:
-# HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-#   CMD curl -fsS http://localhost:8080/health/live || exit 1
+# Metrics (/metrics), health (/health/live, /health/ready) and /status on http.port (default 9464).
+EXPOSE 9464
+# Liveness over bash's /dev/tcp: the JRE image need not ship curl. Change the port if the config does.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/9464 && printf 'GET /health/live HTTP/1.0\\r\\n\\r\\n' >&3 && head -1 <&3 | grep -q ' 200 '"]
 ENTRYPOINT ["/opt/floe/bin/floe"]
 CMD ["run", "--config", "/etc/floe/floe.yaml"]
