@@ -45,7 +45,7 @@ public final class LocalFileIO implements FileIO, SupportsPrefixOperations {
 
   @Override
   public InputFile newInputFile(String location) {
-    return org.apache.iceberg.Files.localInput(path(location).toFile());
+    return new LocalInput(location, path(location));
   }
 
   @Override
@@ -117,6 +117,28 @@ public final class LocalFileIO implements FileIO, SupportsPrefixOperations {
     }
   }
 
+  /**
+   * A local file that keeps the location it was opened by: a catalog compares the metadata location
+   * it holds ({@code file:/...}) with the one a commit read, and Iceberg's own local input would
+   * report the bare path, failing every commit after the first.
+   */
+  private record LocalInput(String location, Path path) implements InputFile {
+    @Override
+    public long getLength() {
+      return org.apache.iceberg.Files.localInput(path.toFile()).getLength();
+    }
+
+    @Override
+    public org.apache.iceberg.io.SeekableInputStream newStream() {
+      return org.apache.iceberg.Files.localInput(path.toFile()).newStream();
+    }
+
+    @Override
+    public boolean exists() {
+      return Files.exists(path);
+    }
+  }
+
   private record LocalOutput(String location, Path path) implements OutputFile {
     @Override
     public PositionOutputStream create() {
@@ -130,7 +152,7 @@ public final class LocalFileIO implements FileIO, SupportsPrefixOperations {
 
     @Override
     public InputFile toInputFile() {
-      return org.apache.iceberg.Files.localInput(path.toFile());
+      return new LocalInput(location, path);
     }
 
     private PositionOutputStream open(StandardOpenOption... options) {

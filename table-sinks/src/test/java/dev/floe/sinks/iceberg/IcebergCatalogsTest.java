@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.floe.core.FloeException;
 import dev.floe.core.PartitionOffsets;
+import dev.floe.core.config.CatalogSettings;
+import dev.floe.core.config.FloeConfig;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -75,6 +77,43 @@ class IcebergCatalogsTest {
 
     io.deleteFile(location);
     assertThat(io.newInputFile(location).exists()).isFalse();
+  }
+
+  @Test
+  void aCatalogWarehouseGivenAsAFileUriTakesEveryCommitNotOnlyTheFirst() {
+    CatalogSettings local =
+        new CatalogSettings(
+            "local",
+            CatalogSettings.Type.JDBC,
+            "jdbc:sqlite:" + warehouse.resolve("floe-catalog.db"),
+            warehouse.toUri().toString(), // file:///...
+            java.util.Map.of());
+    FloeConfig config =
+        new FloeConfig(
+            java.util.Map.of("group.id", Fixtures.GROUP),
+            null,
+            warehouse.toString(),
+            java.util.Map.of("local", local),
+            List.of(),
+            1);
+    try (IcebergTableSink sink = new IcebergTableSink(config)) {
+      for (int i = 0; i < 3; i++) {
+        var batch = sink.newBatch(Fixtures.spec("sales.uri"));
+        batch.write(ExactlyOnceCommitTest.EVENT, dev.floe.core.row.Row.wrap(i, (long) i));
+        batch.commit(
+            Fixtures.GROUP,
+            i == 0 ? PartitionOffsets.empty() : Fixtures.offsets("uri", 0, i),
+            Fixtures.offsets("uri", 0, i + 1));
+      }
+    }
+    var table = Fixtures.load(warehouse, "sales.uri");
+    assertThat(
+            ((org.apache.iceberg.HasTableOperations) table)
+                .operations()
+                .current()
+                .metadataFileLocation())
+        .startsWith("file:");
+    assertThat(Fixtures.read(table)).hasSize(3);
   }
 
   @Test
