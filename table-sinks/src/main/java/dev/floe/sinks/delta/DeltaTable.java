@@ -81,6 +81,8 @@ final class DeltaTable {
       }
     }
     Metadata meta = log.metadata();
+    dev.floe.core.sink.TableKeys.check(
+        spec, meta.getConfiguration().get(dev.floe.core.sink.TableKeys.PROPERTY));
     if (!meta.getPartitionColumns().equals(partitioning.names())) {
       throw Errors.of(
           "Delta table "
@@ -116,6 +118,7 @@ final class DeltaTable {
    */
   static Map<String, String> configuration(TableSpec spec, String source) {
     Map<String, String> config = new HashMap<>();
+    config.put(dev.floe.core.sink.TableKeys.PROPERTY, dev.floe.core.sink.TableKeys.of(spec));
     if (source != null) {
       config.put(dev.floe.core.SchemaChangeException.TABLE_SOURCE_PROPERTY, source);
     }

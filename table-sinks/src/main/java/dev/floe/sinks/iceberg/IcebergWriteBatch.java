@@ -239,6 +239,8 @@ final class IcebergWriteBatch implements WriteBatch {
   }
 
   private void open(Table existing) {
+    dev.floe.core.sink.TableKeys.check(
+        spec, existing.properties().get(dev.floe.core.sink.TableKeys.PROPERTY));
     table = existing;
     writeSchema = table.schema();
     sourceIds = SourceIds.read(table);

@@ -89,6 +89,7 @@ final class Tables {
                 props.put(k, v);
               }
             });
+    props.put(dev.floe.core.sink.TableKeys.PROPERTY, dev.floe.core.sink.TableKeys.of(spec));
     return props;
   }
 

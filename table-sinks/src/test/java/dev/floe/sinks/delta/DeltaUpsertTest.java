@@ -242,6 +242,22 @@ class DeltaUpsertTest {
   }
 
   @Test
+  void aMappingWhoseKeyChangedIsRefusedNamingBothKeys() {
+    DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
+    WriteBatch first = sink.newBatch(spec("raw.rekeyed", "id"));
+    first.write(ROW, Row.wrap(1L, "a"));
+    first.commit(GROUP, PartitionOffsets.empty(), offsets("rekeyed", 0, 1));
+
+    WriteBatch second = sink.newBatch(spec("raw.rekeyed", "name"));
+    assertThatThrownBy(() -> second.write(ROW, Row.wrap(2L, "a")))
+        .isInstanceOf(FloeException.class)
+        .hasMessageContaining("Table raw.rekeyed was written with key columns [id]")
+        .hasMessageContaining("now writes it with key columns [name]");
+    second.abort();
+    assertThat(KernelReader.read(location("raw.rekeyed"))).hasSize(1);
+  }
+
+  @Test
   void aDeleteBeforeTheTableExistsChangesNothing() {
     DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
     WriteBatch batch = sink.newBatch(spec("raw.none", "id"));

@@ -180,6 +180,38 @@ class UpsertTest {
         .satisfies(r -> assertThat(r.getField("n")).isEqualTo(5_000_000_000L));
   }
 
+  @Test
+  void aMappingWhoseKeyOrModeChangedIsRefusedNamingBothKeys() {
+    sink = new IcebergTableSink(Fixtures.config(warehouse));
+    WriteBatch first = sink.newBatch(spec("raw.rekeyed"));
+    first.write(ACCOUNT, Row.wrap("a", 1L));
+    first.commit(GROUP, PartitionOffsets.empty(), offsets("rekeyed", 0, 1));
+
+    TableSpec rekeyed = spec("raw.rekeyed");
+    TableSpec otherKey =
+        new TableSpec(
+            rekeyed.id(),
+            rekeyed.catalog(),
+            rekeyed.partitionBy(),
+            rekeyed.targetFileSizeBytes(),
+            rekeyed.properties(),
+            List.of("id", "balance"),
+            rekeyed.schemaEvolution());
+    WriteBatch second = sink.newBatch(otherKey);
+    assertThatThrownBy(() -> second.write(ACCOUNT, Row.wrap("a", 2L)))
+        .isInstanceOf(FloeException.class)
+        .hasMessageContaining("Table raw.rekeyed was written with key columns [id]")
+        .hasMessageContaining("now writes it with key columns [id, balance]")
+        .hasMessageContaining("or write to a new table");
+    second.abort();
+    WriteBatch append = sink.newBatch(Fixtures.spec("raw.rekeyed"));
+    assertThatThrownBy(() -> append.write(ACCOUNT, Row.wrap("a", 3L)))
+        .hasMessageContaining("now writes it append-only (no key columns)");
+    append.abort();
+    assertThat(balances(Fixtures.load(warehouse, "raw.rekeyed")))
+        .containsExactly(Map.entry("a", 1L));
+  }
+
   private static TableSpec spec(String table, String... partitionBy) {
     return new TableSpec(
         TableId.parse(table),
