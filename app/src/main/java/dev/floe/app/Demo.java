@@ -125,11 +125,12 @@ final class Demo {
     return """
 
         Query the tables (Iceberg; JDBC catalog on the SQLite file %s):
-          Spark:  spark-sql --packages org.apache.iceberg:iceberg-spark-runtime-4.0_2.13:1.10.0,org.xerial:sqlite-jdbc:3.47.1.0 \\
-                    --conf spark.sql.catalog.floe=org.apache.iceberg.spark.SparkCatalog \\
-                    --conf spark.sql.catalog.floe.type=jdbc --conf spark.sql.catalog.floe.uri=%s \\
-                    --conf spark.sql.catalog.floe.warehouse=%s
-                  SELECT status, count(*), sum(amount) FROM floe.sales.orders GROUP BY status;
+          Spark:  spark-sql --packages org.apache.iceberg:iceberg-spark-runtime-4.0_2.13:1.11.0,org.xerial:sqlite-jdbc:3.47.1.0 \\
+                    --conf spark.sql.catalog.local=org.apache.iceberg.spark.SparkCatalog \\
+                    --conf spark.sql.catalog.local.type=jdbc --conf spark.sql.catalog.local.uri=%s \\
+                    --conf spark.sql.catalog.local.warehouse=%s
+                  SELECT status, count(*), sum(amount) FROM local.sales.orders GROUP BY status;
+                  (name the Spark catalog `local`, as in floe.yaml: a JDBC catalog keeps its tables under its name)
           DuckDB: INSTALL iceberg; LOAD iceberg;
                   SELECT count(*) FROM iceberg_scan('<metadata file printed above>');
         Run it on your own topics: edit %s, then ./floe run --config %s"""
