@@ -124,14 +124,13 @@ final class StatusCollector {
           new TableStatus.PartitionStatus(
               tp.topic(), tp.partition(), next, end.getValue(), behind));
     }
-    Double freshness = null;
-    String lastError = null;
-    if (progress != null) {
-      lastError = progress.lastError();
-      if (progress.newestRecordMillis() > 0) {
-        freshness = (System.currentTimeMillis() - progress.newestRecordMillis()) / 1000.0;
-      }
-    }
+    String lastError = progress == null ? null : progress.lastError();
+    // the running instance knows its latest commit; the table records the newest committed record
+    long newest =
+        progress != null && progress.newestRecordMillis() > 0
+            ? progress.newestRecordMillis()
+            : summary == null ? 0 : summary.newestRecordMillis();
+    Double freshness = newest > 0 ? (System.currentTimeMillis() - newest) / 1000.0 : null;
     return new TableStatus(
         spec.id().toString(),
         sink.format(),

@@ -10,8 +10,8 @@ import java.util.List;
  * @param rows rows in the table's data files (before deletes of upserted tables apply), null when
  *     the table does not exist yet
  * @param lag records of the source partitions not yet in the table
- * @param freshnessSeconds now minus the newest record timestamp committed by the running instance;
- *     null when read from the tables alone (they do not record it)
+ * @param freshnessSeconds now minus the newest committed record timestamp: the running instance's,
+ *     or the one the table's newest Floe commit recorded; null when neither is known
  * @param lastError the last bad record or commit failure seen by the running instance, else null
  */
 record TableStatus(

@@ -53,6 +53,7 @@ class ObservabilityIT {
             "    maintenance: { compact: \"0/2 * * * * ?\" }\n");
     FloeConfig config = ConfigFiles.load(file);
 
+    JsonNode liveTable;
     try (Instance floe = Instance.start(config)) {
       assertThat(floe.get("/health/live").statusCode()).isEqualTo(200);
       await()
@@ -118,13 +119,13 @@ class ObservabilityIT {
               "http://localhost:" + floe.port() + "/status",
               "--json");
       assertThat(live.exitCode()).isZero();
-      JsonNode liveTable = onlyTable(live.out());
+      liveTable = onlyTable(live.out());
       assertThat(statusJson(live.out()).get("source").asText()).isEqualTo("running instance");
       assertThat(liveTable.get("freshnessSeconds").isNumber()).isTrue();
       assertCaughtUp(liveTable, 3000);
     }
 
-    // no instance runs now: the same answer from the tables and the brokers
+    // no instance runs now: the same answer from the tables and the brokers, freshness included
     Cli.Result offline = Cli.floe("status", "-c", file.toString(), "--json");
     assertThat(offline.exitCode()).isZero();
     assertThat(statusJson(offline.out()).get("source").asText()).isEqualTo("tables and brokers");
@@ -132,6 +133,10 @@ class ObservabilityIT {
     assertCaughtUp(table, 3000);
     assertThat(table.get("lastCommitMillis").asLong())
         .isBetween(System.currentTimeMillis() - 120_000, System.currentTimeMillis());
+    // the newest committed record's timestamp is in the table (also past compaction snapshots)
+    assertThat(table.get("freshnessSeconds").isNumber()).as(offline.out()).isTrue();
+    assertThat(table.get("freshnessSeconds").asDouble())
+        .isBetween(liveTable.get("freshnessSeconds").asDouble(), 300.0);
 
     Cli.Result human = Cli.floe("status", "-c", file.toString());
     assertThat(human.out()).contains("obs.obs_orders", "iceberg", "3,000", "obs-orders[1]");
@@ -212,6 +217,9 @@ class ObservabilityIT {
     assertThat(offline.get("tables").findValuesAsText("format"))
         .containsExactly("iceberg", "delta");
     assertThat(offline.get("tables").findValues("rows")).allMatch(n -> n.asLong() == 100);
+    assertThat(offline.get("tables").findValues("freshnessSeconds"))
+        .as("recorded in the Iceberg snapshot summary and the Delta commitInfo")
+        .allMatch(n -> n.isNumber() && n.asDouble() > 0 && n.asDouble() < 300);
   }
 
   /** The event with a new optional field: the tables gain a column. */

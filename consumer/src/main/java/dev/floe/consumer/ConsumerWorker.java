@@ -414,6 +414,7 @@ final class ConsumerWorker implements Runnable {
         stats.table(sink(batch.route()).format(), batch.route().spec().id().toString());
     try {
       int evolutions = batch.batch().schemaChanges();
+      batch.batch().newestRecord(batch.newestRecordMillis());
       CommitResult result = batch.batch().commit(group, batch.expected(), next);
       next.asMap().forEach((p, o) -> ledger.committed(key, p, o));
       stats.committed(result, batch.newestRecordMillis());

@@ -7,6 +7,12 @@ package dev.floe.core.sink;
  * @param lastCommitMillis epoch millis of the latest commit
  * @param rows rows in the table's data files (before deletes of upserted tables are applied)
  * @param files data files
+ * @param newestRecordMillis the newest source record timestamp a Floe commit recorded, 0 if none
  */
 public record TableSummary(
-    String format, long version, long lastCommitMillis, long rows, long files) {}
+    String format,
+    long version,
+    long lastCommitMillis,
+    long rows,
+    long files,
+    long newestRecordMillis) {}

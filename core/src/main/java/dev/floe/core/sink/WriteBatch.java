@@ -27,6 +27,12 @@ public interface WriteBatch {
   default void source(String schema) {}
 
   /**
+   * The newest source timestamp (epoch millis) of the batch's records, recorded with the commit so
+   * that a table's freshness can be read from the table alone ({@link TableSummary}).
+   */
+  default void newestRecord(long epochMillis) {}
+
+  /**
    * Deletes the row of a key, for tables with key columns. {@code keySchema} holds the key columns
    * by name; a later {@link #write} of the key brings it back.
    *

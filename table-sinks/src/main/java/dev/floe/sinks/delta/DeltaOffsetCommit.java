@@ -44,6 +44,7 @@ final class DeltaOffsetCommit {
   private final PartitionOffsets next;
   private final String commitId;
   private SchemaChange schemaChange; // null for none
+  private long newestRecordMillis;
   private CopyOnWrite rewrite; // upserts: the files to rewrite without the batch's keys, or null
   private boolean uncertain;
   private long uncertainSince = -1; // the version before the first attempt with unknown outcome
@@ -80,6 +81,12 @@ final class DeltaOffsetCommit {
     return this;
   }
 
+  /** Records the newest source timestamp of the batch's records in the commitInfo. */
+  DeltaOffsetCommit newestRecord(long epochMillis) {
+    this.newestRecordMillis = epochMillis;
+    return this;
+  }
+
   /** Whether an attempt may have landed unseen: then the batch's files must never be deleted. */
   boolean uncertain() {
     return uncertain;
@@ -104,7 +111,8 @@ final class DeltaOffsetCommit {
         continue;
       }
       try {
-        return log.commit(files, schemaChange, rewrite, group, expected, next, commitId);
+        return log.commit(
+            files, schemaChange, rewrite, group, expected, next, commitId, newestRecordMillis);
       } catch (FloeException e) { // fenced, or the schema moved: nothing landed, retrying is vain
         throw e;
       } catch (DeltaConcurrentModificationException e) {

@@ -57,6 +57,7 @@ final class DeltaWriteBatch implements WriteBatch {
   private DeltaTable table;
   private StructType openedSchema; // the table's when the batch opened it
   private String source; // the source schema of the rows being written
+  private long newestRecordMillis;
   private String evolvedBy; // the source schema of this batch's last evolution
   private DeltaDataFiles files;
   private long records;
@@ -164,7 +165,8 @@ final class DeltaWriteBatch implements WriteBatch {
     DeltaOffsetCommit commit =
         new DeltaOffsetCommit(spec.id(), log, adds, group, expected, next, commitId)
             .evolving(evolved() ? new SchemaChange(openedSchema, table.schema(), evolvedBy) : null)
-            .rewriting(rewrite);
+            .rewriting(rewrite)
+            .newestRecord(newestRecordMillis);
     commitLock.lock();
     try {
       long version = commit.run();
@@ -200,6 +202,11 @@ final class DeltaWriteBatch implements WriteBatch {
   @Override
   public void source(String schema) {
     this.source = schema;
+  }
+
+  @Override
+  public void newestRecord(long epochMillis) {
+    this.newestRecordMillis = epochMillis;
   }
 
   private Plan plan(Type.Struct schema) {

@@ -27,6 +27,9 @@ final class LogOffsets {
   static final String GROUP = "floe.group";
   static final String COMMIT_ID = "floe.commit-id";
 
+  /** The newest source record timestamp (epoch millis) of a Floe commit. */
+  static final String NEWEST_RECORD = "floe.newest-record-ms";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private LogOffsets() {}
@@ -40,12 +43,22 @@ final class LogOffsets {
     return "floe/" + group;
   }
 
-  static Map<String, String> parameters(String group, PartitionOffsets offsets, String commitId) {
+  static Map<String, String> parameters(
+      String group, PartitionOffsets offsets, String commitId, long newestRecordMillis) {
     Map<String, String> params = new HashMap<>();
     params.put(GROUP, json(group));
     params.put(COMMIT_ID, json(commitId));
     params.put(OFFSETS_PREFIX + group, json(format(offsets)));
+    if (newestRecordMillis > 0) {
+      params.put(NEWEST_RECORD, String.valueOf(newestRecordMillis));
+    }
     return params;
+  }
+
+  /** The newest source record timestamp a Floe commit recorded, or 0. */
+  static long newestRecord(CommitInfo info) {
+    String ms = info == null ? null : info.getOperationParameters().get(NEWEST_RECORD);
+    return ms == null ? 0 : Long.parseLong(ms);
   }
 
   /** The commit id of a Floe commit, or null for commits of other writers. */

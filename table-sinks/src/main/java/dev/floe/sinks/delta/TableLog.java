@@ -75,7 +75,19 @@ final class TableLog {
         snapshot.getVersion(),
         log.getCommitInfoAt(snapshot.getVersion()).getTimestamp().getTime(),
         LogOffsets.records(files),
-        files.size());
+        files.size(),
+        newestRecord(snapshot.getVersion()));
+  }
+
+  /** From the newest Floe commit, looking back at most 100 versions (maintenance commits). */
+  private long newestRecord(long version) {
+    for (long v = version; v >= 0 && v > version - 100; v--) {
+      long ms = LogOffsets.newestRecord(log.getCommitInfoAt(v));
+      if (ms > 0) {
+        return ms;
+      }
+    }
+    return 0;
   }
 
   long version() {
@@ -141,7 +153,8 @@ final class TableLog {
       String group,
       PartitionOffsets expected,
       PartitionOffsets next,
-      String commitId) {
+      String commitId,
+      long newestRecordMillis) {
     OptimisticTransaction txn = log.startTransaction();
     // any concurrent commit adding files, or any Floe commit of the group, makes this one conflict
     // instead of being rebased silently onto a base whose offsets it did not read
@@ -178,7 +191,7 @@ final class TableLog {
     Operation op =
         new Operation(
             Operation.Name.STREAMING_UPDATE,
-            LogOffsets.parameters(group, merged, commitId),
+            LogOffsets.parameters(group, merged, commitId, newestRecordMillis),
             Map.of(
                 "numFiles", String.valueOf(files.size()),
                 "numOutputRows", String.valueOf(LogOffsets.records(files))),

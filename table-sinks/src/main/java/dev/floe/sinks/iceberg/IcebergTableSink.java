@@ -64,7 +64,20 @@ public final class IcebergTableSink implements TableSink {
         s.snapshotId(),
         s.timestampMillis(),
         Long.parseLong(s.summary().getOrDefault("total-records", "0")),
-        Long.parseLong(s.summary().getOrDefault("total-data-files", "0")));
+        Long.parseLong(s.summary().getOrDefault("total-data-files", "0")),
+        newestRecord(t, s));
+  }
+
+  /** From the newest Floe commit: compaction and expiry snapshots carry no record timestamps. */
+  private static long newestRecord(Table t, org.apache.iceberg.Snapshot s) {
+    for (int i = 0; s != null && i < 100; i++) {
+      String ms = s.summary().get(SnapshotOffsets.NEWEST_RECORD);
+      if (ms != null) {
+        return Long.parseLong(ms);
+      }
+      s = s.parentId() == null ? null : t.snapshot(s.parentId());
+    }
+    return 0;
   }
 
   @Override

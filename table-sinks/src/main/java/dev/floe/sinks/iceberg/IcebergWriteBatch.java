@@ -46,6 +46,7 @@ final class IcebergWriteBatch implements WriteBatch {
   private final List<SchemaEvolution> evolutions = new java.util.ArrayList<>();
   private org.apache.iceberg.Schema writeSchema; // the table's, or the one this batch evolves to
   private String source; // the source schema of the rows being written
+  private long newestRecordMillis;
   private String evolvedBy; // the source schema of this batch's last evolution
   private Map<Integer, Integer> sourceIds; // the table's, plus those of columns this batch adds
   private boolean sourceIdsChanged;
@@ -146,7 +147,8 @@ final class IcebergWriteBatch implements WriteBatch {
                 evolutions,
                 writeSchema,
                 sourceIdsChanged ? SourceIds.format(sourceIds) : null,
-                evolvedBy);
+                evolvedBy)
+            .newestRecord(newestRecordMillis);
     commitLock.lock();
     try {
       long snapshotId = commit.run();
@@ -232,6 +234,11 @@ final class IcebergWriteBatch implements WriteBatch {
   @Override
   public void source(String schema) {
     this.source = schema;
+  }
+
+  @Override
+  public void newestRecord(long epochMillis) {
+    this.newestRecordMillis = epochMillis;
   }
 
   private String tableSource() {

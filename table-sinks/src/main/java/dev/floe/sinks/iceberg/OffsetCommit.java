@@ -82,6 +82,7 @@ final class OffsetCommit {
   private org.apache.iceberg.Schema evolvedSchema;
   private String sourceIds;
   private String schemaSource;
+  private long newestRecordMillis;
 
   /**
    * Commits {@code evolutions} of the table's schema in the same commit as the files, which were
@@ -96,6 +97,12 @@ final class OffsetCommit {
     this.evolvedSchema = evolved;
     this.sourceIds = sourceIds;
     this.schemaSource = schemaSource;
+    return this;
+  }
+
+  /** Records the newest source timestamp of the batch's records in the snapshot summary. */
+  OffsetCommit newestRecord(long epochMillis) {
+    this.newestRecordMillis = epochMillis;
     return this;
   }
 
@@ -129,6 +136,9 @@ final class OffsetCommit {
       try {
         Table guarded = new BaseTable(ops, table.name());
         Map<String, String> summary = SnapshotOffsets.summary(table, base, group, next, commitId);
+        if (newestRecordMillis > 0) {
+          summary.put(SnapshotOffsets.NEWEST_RECORD, String.valueOf(newestRecordMillis));
+        }
         if (evolutions.isEmpty()) {
           commitFiles(guarded, summary);
         } else { // the schema the files were written with becomes the table's in the same commit

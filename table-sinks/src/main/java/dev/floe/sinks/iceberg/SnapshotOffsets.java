@@ -19,6 +19,9 @@ final class SnapshotOffsets {
   static final String GROUP = "floe.group";
   static final String COMMIT_ID = "floe.commit-id";
 
+  /** The newest source record timestamp (epoch millis) of a Floe commit. */
+  static final String NEWEST_RECORD = "floe.newest-record-ms";
+
   private SnapshotOffsets() {}
 
   /**
