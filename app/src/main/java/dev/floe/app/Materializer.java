@@ -3,6 +3,7 @@ package dev.floe.app;
 import dev.floe.consumer.Pipeline;
 import dev.floe.consumer.PipelineStats;
 import dev.floe.core.config.FloeConfig;
+import dev.floe.core.sink.ListeningTableSink;
 import dev.floe.sinks.delta.DeltaTableSink;
 import dev.floe.sinks.iceberg.IcebergTableSink;
 import java.util.Map;
@@ -20,6 +21,7 @@ final class Materializer implements AutoCloseable {
   private final DeltaTableSink delta;
   private final Pipeline pipeline;
   private final FloeConfig config;
+  private final dev.floe.catalogsync.CatalogSync catalogSync;
   private dev.floe.compaction.MaintenanceScheduler maintenance;
   private final ScheduledExecutorService progress =
       Executors.newSingleThreadScheduledExecutor(
@@ -33,7 +35,16 @@ final class Materializer implements AutoCloseable {
   Materializer(FloeConfig config) {
     this.iceberg = new IcebergTableSink(config);
     this.delta = new DeltaTableSink(config);
-    this.pipeline = new Pipeline(config, Map.of(iceberg.format(), iceberg, delta.format(), delta));
+    this.catalogSync = dev.floe.catalogsync.CatalogSync.start(config);
+    // the pipeline commits through sinks that tell catalog sync; maintenance uses them directly
+    this.pipeline =
+        new Pipeline(
+            config,
+            Map.of(
+                iceberg.format(),
+                new ListeningTableSink(iceberg, catalogSync),
+                delta.format(),
+                new ListeningTableSink(delta, catalogSync)));
     this.config = config;
   }
 
@@ -63,6 +74,11 @@ final class Materializer implements AutoCloseable {
     return pipeline.failure();
   }
 
+  /** Where the tables stand in the catalogs of their register-in lists. */
+  java.util.List<dev.floe.catalogsync.SyncStatus> catalogStatus() {
+    return catalogSync.status();
+  }
+
   PipelineStats stats() {
     return pipeline.stats();
   }
@@ -80,6 +96,7 @@ final class Materializer implements AutoCloseable {
       maintenance.close();
     }
     pipeline.close();
+    catalogSync.close();
     iceberg.close();
     delta.close();
     LOG.info("Stopped");

@@ -9,6 +9,7 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.RESTException;
 import org.apache.iceberg.rest.RESTCatalog;
 
 /**
@@ -20,6 +21,7 @@ import org.apache.iceberg.rest.RESTCatalog;
 final class RestTarget implements SyncTarget {
   private final CatalogSettings settings;
   private RESTCatalog catalog; // opened at first use, and again after a failure
+  private boolean overwriteSupported = true;
 
   RestTarget(CatalogSettings settings) {
     this.settings = settings;
@@ -67,9 +69,30 @@ final class RestTarget implements SyncTarget {
       throw SyncFailures.otherTable(settings, state, MetadataFiles.tableRoot(current));
     }
     if (MetadataFiles.isNewer(state.location(), current)) {
-      c.dropTable(id, false); // false: the files are the home catalog's table, never purge them
-      c.registerTable(id, state.location());
+      movePointer(c, id, state.location());
     }
+  }
+
+  /**
+   * Registers with overwrite where the server supports it (one atomic request, REST spec 1.12);
+   * else drops without purge and registers again, and readers miss the table for two requests.
+   */
+  private void movePointer(RESTCatalog c, TableIdentifier id, String metadataLocation) {
+    if (overwriteSupported) {
+      try {
+        c.registerTable(id, metadataLocation, true);
+        return;
+      } catch (UnsupportedOperationException e) {
+        overwriteSupported = false; // the server says so once; ask no more in this session
+      } catch (RESTException e) { // servers answer 406 Not Acceptable, which the client wraps
+        if (!String.valueOf(e.getMessage()).contains("code: 406")) {
+          throw e;
+        }
+        overwriteSupported = false;
+      }
+    }
+    c.dropTable(id, false); // false: the files are the home catalog's table, never purge them
+    c.registerTable(id, metadataLocation);
   }
 
   private RESTCatalog catalog() {

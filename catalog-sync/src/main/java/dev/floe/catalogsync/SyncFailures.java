@@ -74,7 +74,8 @@ final class SyncFailures {
       String type = c.getClass().getSimpleName();
       if (type.equals("NotAuthorizedException")
           || type.equals("ForbiddenException")
-          || String.valueOf(c.getMessage()).contains("password authentication failed")) {
+          || String.valueOf(c.getMessage())
+              .matches("(?s).*(code: 40[13]|password authentication failed|invalid_client).*")) {
         return "auth";
       }
       if (c instanceof java.net.ConnectException
