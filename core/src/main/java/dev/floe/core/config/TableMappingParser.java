@@ -163,7 +163,8 @@ final class TableMappingParser {
         throw node.error(
             key,
             "catalog '" + name + "' is the table's home catalog, where Floe commits it anyway",
-            "remove it from register-in");
+            "remove it from register-in, or set catalog: to the catalog Floe commits to (without"
+                + " catalog:, a mapping commits to the only catalog you define)");
       }
       if (names.indexOf(name) != i) {
         throw node.error(key, "catalog '" + name + "' is listed twice", "list it once");
