@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       PlanSchemaCommand.class,
       ReplayDlqCommand.class,
-      MaintainCommand.class
+      MaintainCommand.class,
+      DdlCommand.class
     })
 public final class FloeCommand {
   public static void main(String[] args) {

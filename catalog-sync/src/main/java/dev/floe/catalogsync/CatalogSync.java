@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Keeps every table registered, at its newest commit, in the catalogs of its mapping's {@code
@@ -22,8 +21,8 @@ public final class CatalogSync implements CommitListener, AutoCloseable {
   private final Map<String, TargetWorker> workers = new LinkedHashMap<>();
   private final List<Route> routes = new ArrayList<>();
 
-  /** A mapping's table names as a pattern over table ids, and the catalogs they go to. */
-  private record Route(Pattern tables, List<String> formats, List<String> catalogs) {}
+  /** A mapping's tables, and the catalogs they go to. */
+  private record Route(TableMapping mapping, List<String> formats, List<String> catalogs) {}
 
   private CatalogSync(FloeConfig config) {
     for (TableMapping m : config.tables()) {
@@ -35,7 +34,7 @@ public final class CatalogSync implements CommitListener, AutoCloseable {
       }
       routes.add(
           new Route(
-              templatePattern(m.tableTemplate()),
+              m,
               m.formats().stream().map(f -> f.name().toLowerCase(java.util.Locale.ROOT)).toList(),
               m.registerIn()));
     }
@@ -78,24 +77,11 @@ public final class CatalogSync implements CommitListener, AutoCloseable {
 
   private List<String> catalogsOf(TableId table, String format) {
     for (Route r : routes) { // table names are unique across mappings (a config check)
-      if (r.formats().contains(format) && r.tables().matcher(table.toString()).matches()) {
+      if (r.formats().contains(format) && r.mapping().writes(table)) {
         return r.catalogs();
       }
     }
     return List.of();
-  }
-
-  /** {@code raw.${topic}} matches {@code raw.orders}: topics become [a-z0-9_]+ in table names. */
-  private static Pattern templatePattern(String template) {
-    String[] parts = template.split(Pattern.quote("${topic}"), -1);
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < parts.length; i++) {
-      if (i > 0) {
-        b.append("[a-z0-9_]+");
-      }
-      b.append(Pattern.quote(parts[i]));
-    }
-    return Pattern.compile(b.toString());
   }
 
   static SyncTarget target(CatalogSettings c) {

@@ -172,6 +172,19 @@ public record TableMapping(
     return TableId.parse(tableTemplate.replace("${topic}", safe));
   }
 
+  /**
+   * Whether this mapping writes the table {@code id}: {@code ${topic}} in the template stands for
+   * any topic name as {@link #tableFor} rewrites it. Table names are unique across mappings.
+   */
+  public boolean writes(TableId id) {
+    String[] parts = tableTemplate.split(Pattern.quote("${topic}"), -1);
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < parts.length; i++) {
+      b.append(i > 0 ? "[a-z0-9_]+" : "").append(Pattern.quote(parts[i]));
+    }
+    return id.toString().matches(b.toString());
+  }
+
   /** The dead-letter topic of records of {@code topic}, or null when the mapping has none. */
   public String deadLetterTopicFor(String topic) {
     return deadLetterTopic == null ? null : deadLetterTopic.replace("${topic}", topic);
