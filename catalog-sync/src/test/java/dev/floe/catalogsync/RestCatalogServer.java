@@ -66,6 +66,7 @@ public final class RestCatalogServer implements AutoCloseable {
 
   public static RestCatalogServer start(
       Path dir, String token, String clientId, String clientSecret) throws Exception {
+    java.nio.file.Files.createDirectories(dir);
     RestCatalogServer server = new RestCatalogServer(dir, token, clientId, clientSecret);
     try {
       server.jetty.start();
