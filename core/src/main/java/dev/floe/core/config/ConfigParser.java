@@ -200,8 +200,8 @@ public final class ConfigParser {
               uri,
               c.string("warehouse", null),
               props,
-              positive(c, "sync-interval", CatalogSettings.DEFAULT_SYNC_INTERVAL),
-              positive(c, "refresh-interval", CatalogSettings.DEFAULT_REFRESH_INTERVAL)));
+              c.duration("sync-interval", CatalogSettings.DEFAULT_SYNC_INTERVAL),
+              c.duration("refresh-interval", CatalogSettings.DEFAULT_REFRESH_INTERVAL)));
     }
     catalogs.putIfAbsent(
         LOCAL_CATALOG,
@@ -261,14 +261,6 @@ public final class ConfigParser {
     List<String> names = List.copyOf(catalogs.keySet());
     boolean implicitLocal = names.indexOf(LOCAL_CATALOG) == names.size() - 1;
     return names.size() == 2 && implicitLocal ? names.get(0) : LOCAL_CATALOG;
-  }
-
-  private static Duration positive(ConfigNode node, String key, Duration fallback) {
-    Duration d = node.duration(key, fallback);
-    if (d.isZero() || d.isNegative()) {
-      throw node.error(key, "must be positive", "write a duration such as 10s or 5m");
-    }
-    return d;
   }
 
   private static void putIfSet(Map<String, String> props, String key, String value) {

@@ -339,7 +339,7 @@ class ConfigParserTest {
                     base.replace("sync-interval: 30s", "sync-interval: 0s")
                         + "    catalog: local\n",
                     env))
-        .hasMessageContaining("'catalogs.lake.sync-interval': must be positive");
+        .hasMessageContaining("'catalogs.lake.sync-interval': '0s' must be longer than zero");
     assertThatThrownBy(
             () -> parse(base.replace("thrift://metastore:9083", "") + "    catalog: local\n", env))
         .hasMessageContaining("add uri: thrift://metastore-host:9083");
