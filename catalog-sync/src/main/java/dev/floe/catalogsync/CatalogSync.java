@@ -88,7 +88,8 @@ public final class CatalogSync implements CommitListener, AutoCloseable {
     return switch (c.type()) {
       case REST -> new RestTarget(c);
       case JDBC -> new JdbcTarget(c);
-      case HIVE, GLUE -> new UnsupportedTarget(c);
+      case GLUE -> new GlueTarget(c);
+      case HIVE -> new UnsupportedTarget(c);
     };
   }
 

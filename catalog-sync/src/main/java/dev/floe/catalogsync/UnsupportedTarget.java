@@ -31,7 +31,8 @@ final class UnsupportedTarget implements SyncTarget {
             + ", which this version of Floe cannot register "
             + state.id()
             + " in",
-        "register the table in a rest or jdbc catalog (Glue serves Iceberg REST too)",
+        "remove it from register-in; for Iceberg tables, a rest or jdbc catalog that the Hive"
+            + " Metastore's readers can also use",
         null);
   }
 

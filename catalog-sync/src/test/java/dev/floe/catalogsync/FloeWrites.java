@@ -45,7 +45,12 @@ final class FloeWrites implements AutoCloseable {
   private long next;
 
   FloeWrites(FloeConfig config, String table, CommitListener listener) {
-    this.sink = new ListeningTableSink(new IcebergTableSink(config), listener);
+    this(new IcebergTableSink(config), table, listener);
+  }
+
+  /** Writes through {@code sink}, e.g. a {@link dev.floe.sinks.delta.DeltaTableSink}. */
+  FloeWrites(TableSink sink, String table, CommitListener listener) {
+    this.sink = new ListeningTableSink(sink, listener);
     this.spec = new TableSpec(TableId.parse(table), "local", List.of(), 128L << 20, Map.of());
   }
 
