@@ -72,8 +72,12 @@ final class SyncFailures {
   private static String kind(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       String type = c.getClass().getSimpleName();
+      String message = String.valueOf(c.getMessage());
       if (type.equals("NotAuthorizedException")
           || type.equals("ForbiddenException")
+          || message.matches(
+              "(?s)^(AccessDeniedException|InvalidSignatureException|UnrecognizedClientException"
+                  + "|ExpiredTokenException).*")
           || String.valueOf(c.getMessage())
               .matches("(?s).*(code: 40[13]|password authentication failed|invalid_client).*")) {
         return "auth";
@@ -86,6 +90,7 @@ final class SyncFailures {
         return "unreachable";
       }
       if (type.equals("BadRequestException")
+          || message.startsWith("InvalidInputException")
           || type.equals("IllegalArgumentException")
           || type.equals("ValidationException")) {
         return "name";
