@@ -57,7 +57,9 @@ final class DdlCommand implements Callable<Integer> {
     }
     try {
       AttachStatements.Engine e = engine(engine);
-      spec.commandLine().getOut().print(AttachStatements.render(e, facts(parsed)));
+      java.io.PrintWriter out = spec.commandLine().getOut();
+      out.print(AttachStatements.render(e, facts(parsed)));
+      out.flush(); // print does not flush, and the output ends with its own newline
       return ExitCodes.OK;
     } catch (FloeException e) {
       spec.commandLine().getErr().println("floe: " + e.getMessage());
