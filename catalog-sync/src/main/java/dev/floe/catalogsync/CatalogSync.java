@@ -89,7 +89,7 @@ public final class CatalogSync implements CommitListener, AutoCloseable {
       case REST -> new RestTarget(c);
       case JDBC -> new JdbcTarget(c);
       case GLUE -> new GlueTarget(c);
-      case HIVE -> new UnsupportedTarget(c);
+      case HIVE -> new HiveTarget(c);
     };
   }
 
