@@ -53,7 +53,7 @@ final class HiveTarget implements SyncTarget {
       socket.open();
       sync(new ThriftHiveMetastore.Client(new TBinaryProtocol(socket)), state);
     } catch (TException e) {
-      throw new IllegalStateException(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+      throw new IllegalStateException("Hive Metastore call failed", e);
     } finally {
       if (socket != null) {
         socket.close();
