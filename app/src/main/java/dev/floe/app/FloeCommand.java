@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
       PlanSchemaCommand.class,
       ReplayDlqCommand.class,
       MaintainCommand.class,
-      StatusCommand.class
+      StatusCommand.class,
+      DdlCommand.class
     })
 public final class FloeCommand {
   public static void main(String[] args) {

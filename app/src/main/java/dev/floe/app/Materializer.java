@@ -3,6 +3,7 @@ package dev.floe.app;
 import dev.floe.consumer.Pipeline;
 import dev.floe.consumer.PipelineStats;
 import dev.floe.core.config.FloeConfig;
+import dev.floe.core.sink.ListeningTableSink;
 import dev.floe.core.sink.TableSink;
 import dev.floe.sinks.delta.DeltaTableSink;
 import dev.floe.sinks.iceberg.IcebergTableSink;
@@ -23,6 +24,7 @@ final class Materializer implements AutoCloseable {
   private final DeltaTableSink delta;
   private final Pipeline pipeline;
   private final FloeConfig config;
+  private final dev.floe.catalogsync.CatalogSync catalogSync;
   private dev.floe.compaction.MaintenanceScheduler maintenance;
   private final ScheduledExecutorService progress =
       Executors.newSingleThreadScheduledExecutor(
@@ -44,7 +46,18 @@ final class Materializer implements AutoCloseable {
     this.iceberg = new IcebergTableSink(config);
     this.delta = new DeltaTableSink(config);
     this.registry = registry;
-    this.pipeline = new Pipeline(config, sinks(), new PipelineStats(registry));
+    this.catalogSync = dev.floe.catalogsync.CatalogSync.start(config);
+    // the pipeline commits through sinks that tell catalog sync; maintenance and status use them
+    // directly
+    this.pipeline =
+        new Pipeline(
+            config,
+            Map.of(
+                iceberg.format(),
+                new ListeningTableSink(iceberg, catalogSync),
+                delta.format(),
+                new ListeningTableSink(delta, catalogSync)),
+            new PipelineStats(registry));
     this.config = config;
   }
 
@@ -84,6 +97,11 @@ final class Materializer implements AutoCloseable {
     return pipeline.failure();
   }
 
+  /** Where the tables stand in the catalogs of their register-in lists. */
+  java.util.List<dev.floe.catalogsync.SyncStatus> catalogStatus() {
+    return catalogSync.status();
+  }
+
   PipelineStats stats() {
     return pipeline.stats();
   }
@@ -101,6 +119,7 @@ final class Materializer implements AutoCloseable {
       maintenance.close();
     }
     pipeline.close();
+    catalogSync.close();
     iceberg.close();
     delta.close();
     LOG.info("Stopped");

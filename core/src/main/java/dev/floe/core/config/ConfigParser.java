@@ -36,7 +36,17 @@ public final class ConfigParser {
       Set.of("url", "basic-auth", "bearer-token", "timeout", "retry-for");
   private static final Set<String> BASIC_AUTH = Set.of("username", "password");
   private static final Set<String> CATALOG =
-      Set.of("type", "uri", "warehouse", "user", "password", "credential", "token", "properties");
+      Set.of(
+          "type",
+          "uri",
+          "warehouse",
+          "user",
+          "password",
+          "credential",
+          "token",
+          "properties",
+          "sync-interval",
+          "refresh-interval");
 
   /** Floe owns these consumer settings: exactly-once depends on them. */
   private static final Set<String> MANAGED_KAFKA =
@@ -193,20 +203,31 @@ public final class ConfigParser {
       c.rejectUnknownKeys(CATALOG);
       CatalogSettings.Type type = c.enumValue("type", CatalogSettings.Type.class, null);
       if (type == null) {
-        throw c.error("type", "is required", "use type: jdbc or type: rest");
+        throw c.error("type", "is required", "use type: jdbc, rest, hive or glue");
       }
-      String uri =
-          c.requiredString(
-              "uri",
-              type == CatalogSettings.Type.JDBC
-                  ? "add uri: jdbc:postgresql://host/db (or jdbc:sqlite:/path/catalog.db)"
-                  : "add uri: https://host/api/catalog");
+      String uri = switch (type) { // Glue has a regional endpoint of its own; uri only overrides it
+            case GLUE -> c.string("uri", null);
+            case JDBC ->
+                c.requiredString(
+                    "uri", "add uri: jdbc:postgresql://host/db (or jdbc:sqlite:/path/catalog.db)");
+            case REST -> c.requiredString("uri", "add uri: https://host/api/catalog");
+            case HIVE -> c.requiredString("uri", "add uri: thrift://metastore-host:9083");
+          };
       Map<String, String> props = new HashMap<>(c.child("properties").stringMap());
       putIfSet(props, "jdbc.user", c.string("user", null));
       putIfSet(props, "jdbc.password", c.string("password", null));
       putIfSet(props, "credential", c.string("credential", null));
       putIfSet(props, "token", c.string("token", null));
-      catalogs.put(name, new CatalogSettings(name, type, uri, c.string("warehouse", null), props));
+      catalogs.put(
+          name,
+          new CatalogSettings(
+              name,
+              type,
+              uri,
+              c.string("warehouse", null),
+              props,
+              c.duration("sync-interval", CatalogSettings.DEFAULT_SYNC_INTERVAL),
+              c.duration("refresh-interval", CatalogSettings.DEFAULT_REFRESH_INTERVAL)));
     }
     catalogs.putIfAbsent(
         LOCAL_CATALOG,

@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  *     is the source topic) that bad records go to; else null
  * @param cdcKeepOp in CDC mode: keep the event's {@code op} and {@code ts_ms} as columns {@code
  *     __op} and {@code __ts_ms} (as Debezium's ExtractNewRecordState names them)
+ * @param registerIn names of catalogs (keys of {@code catalogs}) that catalog sync keeps the
+ *     mapping's tables registered in, besides the Iceberg table's home {@code catalog}
  */
 public record TableMapping(
     int index,
@@ -46,7 +48,8 @@ public record TableMapping(
     SchemaEvolution schemaEvolution,
     String deadLetterTopic,
     String compactSchedule,
-    java.time.Duration expireSnapshotsAfter) {
+    java.time.Duration expireSnapshotsAfter,
+    List<String> registerIn) {
 
   public enum Format {
     ICEBERG,
@@ -98,7 +101,56 @@ public record TableMapping(
     DEAD_LETTER
   }
 
+  /** A mapping registered in no catalog besides its home. */
+  public TableMapping(
+      int index,
+      List<String> topics,
+      Pattern topicPattern,
+      String tableTemplate,
+      List<Format> formats,
+      Mode mode,
+      List<PartitionField> partitionBy,
+      CommitPolicy commit,
+      String catalog,
+      OnError onError,
+      long targetFileSizeBytes,
+      String kafkaMetadataColumn,
+      Map<String, String> tableProperties,
+      ValueFormat valueFormat,
+      String valueSchema,
+      KeySettings key,
+      boolean cdcKeepOp,
+      SchemaEvolution schemaEvolution,
+      String deadLetterTopic,
+      String compactSchedule,
+      java.time.Duration expireSnapshotsAfter) {
+    this(
+        index,
+        topics,
+        topicPattern,
+        tableTemplate,
+        formats,
+        mode,
+        partitionBy,
+        commit,
+        catalog,
+        onError,
+        targetFileSizeBytes,
+        kafkaMetadataColumn,
+        tableProperties,
+        valueFormat,
+        valueSchema,
+        key,
+        cdcKeepOp,
+        schemaEvolution,
+        deadLetterTopic,
+        compactSchedule,
+        expireSnapshotsAfter,
+        List.of());
+  }
+
   public TableMapping {
+    registerIn = List.copyOf(registerIn);
     topics = List.copyOf(topics);
     formats = List.copyOf(formats);
     partitionBy = List.copyOf(partitionBy);
@@ -118,6 +170,19 @@ public record TableMapping(
   public TableId tableFor(String topic) {
     String safe = topic.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
     return TableId.parse(tableTemplate.replace("${topic}", safe));
+  }
+
+  /**
+   * Whether this mapping writes the table {@code id}: {@code ${topic}} in the template stands for
+   * any topic name as {@link #tableFor} rewrites it. Table names are unique across mappings.
+   */
+  public boolean writes(TableId id) {
+    String[] parts = tableTemplate.split(Pattern.quote("${topic}"), -1);
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < parts.length; i++) {
+      b.append(i > 0 ? "[a-z0-9_]+" : "").append(Pattern.quote(parts[i]));
+    }
+    return id.toString().matches(b.toString());
   }
 
   /** The dead-letter topic of records of {@code topic}, or null when the mapping has none. */

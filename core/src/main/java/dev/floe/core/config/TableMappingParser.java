@@ -34,7 +34,8 @@ final class TableMappingParser {
           "maintenance",
           "schema-evolution",
           "dead-letter",
-          "table-properties");
+          "table-properties",
+          "register-in");
   private static final Set<String> CDC = Set.of("keep-op");
   private static final Set<String> DEAD_LETTER = Set.of("topic");
   private static final Set<String> COMMIT = Set.of("interval", "max-records", "max-bytes");
@@ -102,6 +103,17 @@ final class TableMappingParser {
           "catalog '" + catalog + "' is not defined",
           "define it under catalogs: or use one of " + catalogs.keySet());
     }
+    if (!catalogs.get(catalog).type().canBeHome()) {
+      throw node.error(
+          "catalog",
+          "catalog '"
+              + catalog
+              + "' is of type "
+              + catalogs.get(catalog).typeName()
+              + ", which Floe can only register tables in, not commit to",
+          "commit to a jdbc or rest catalog and list '" + catalog + "' under register-in");
+    }
+    List<String> registerIn = registerIn(node, catalogs, catalog, formats);
     Mode mode = node.enumValue("mode", Mode.class, Mode.APPEND);
     KeySettings key = key(node, baseDir);
     checkKeyColumns(node, mode, key, partitionBy);
@@ -129,7 +141,47 @@ final class TableMappingParser {
             TableMapping.SchemaEvolution.FULL),
         deadLetterTopic(node),
         compactSchedule(node),
-        expireSnapshotsAfter(node));
+        expireSnapshotsAfter(node),
+        registerIn);
+  }
+
+  /** The mirror catalogs; each must exist and be able to hold a format the mapping writes. */
+  private static List<String> registerIn(
+      ConfigNode node, Map<String, CatalogSettings> catalogs, String home, List<Format> formats) {
+    List<String> names = node.stringList("register-in");
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      String key = "register-in[" + i + "]";
+      CatalogSettings c = catalogs.get(name);
+      if (c == null) {
+        throw node.error(
+            key,
+            "catalog '" + name + "' is not defined",
+            "define it under catalogs: or use one of " + catalogs.keySet());
+      }
+      if (name.equals(home)) {
+        throw node.error(
+            key,
+            "catalog '" + name + "' is the table's home catalog, where Floe commits it anyway",
+            "remove it from register-in, or set catalog: to the catalog Floe commits to (without"
+                + " catalog:, a mapping commits to the only catalog you define)");
+      }
+      if (names.indexOf(name) != i) {
+        throw node.error(key, "catalog '" + name + "' is listed twice", "list it once");
+      }
+      boolean iceberg = formats.contains(Format.ICEBERG);
+      if (!iceberg && !c.type().holdsDelta()) {
+        throw node.error(
+            key,
+            "catalog '"
+                + name
+                + "' ("
+                + c.typeName()
+                + ") holds Iceberg tables only, and this mapping writes Delta tables only",
+            "register Delta tables in a hive or glue catalog, or add iceberg to formats");
+      }
+    }
+    return names;
   }
 
   /** The cron text; its syntax is checked by the scheduler, which knows Quartz's dialect. */

@@ -287,6 +287,64 @@ class ConfigParserTest {
         .hasMessageContaining("'tables[0].catalog': catalog 'lake' is not defined");
   }
 
+  private static final String MIRRORS =
+      """
+      catalogs:
+        lake: { type: rest, uri: "https://polaris/api/catalog", token: "${env:TOKEN}", sync-interval: 30s }
+        glue: { type: glue, properties: { glue.region: eu-west-1 } }
+        hms: { type: hive, uri: "thrift://metastore:9083", refresh-interval: 1h }
+      """;
+
+  @Test
+  void registerInNamesMirrorCatalogsWithTheirSyncIntervals() {
+    FloeConfig config =
+        parse(
+            MINIMAL.replace("warehouse: warehouse", "warehouse: warehouse\n" + MIRRORS)
+                + "    catalog: local\n    register-in: [lake, glue, hms]\n",
+            Map.of("TOKEN", "t"));
+
+    TableMapping m = config.tables().get(0);
+    assertThat(m.registerIn()).containsExactly("lake", "glue", "hms");
+    assertThat(config.catalog("lake").orElseThrow().syncInterval()).hasSeconds(30);
+    assertThat(config.catalog("lake").orElseThrow().refreshInterval())
+        .isEqualTo(CatalogSettings.DEFAULT_REFRESH_INTERVAL);
+    assertThat(config.catalog("hms").orElseThrow().refreshInterval()).hasHours(1);
+    assertThat(config.catalog("glue").orElseThrow().uri()).as("Glue's endpoint is AWS's").isNull();
+    assertThat(m.writes(dev.floe.core.TableId.parse("sales.orders"))).isTrue();
+  }
+
+  @Test
+  void registerInRejectsDanglingHomeAndIcebergOnlyCatalogsForDeltaTables() {
+    String base = MINIMAL.replace("warehouse: warehouse", "warehouse: warehouse\n" + MIRRORS);
+    Map<String, String> env = Map.of("TOKEN", "t");
+    assertThatThrownBy(
+            () -> parse(base + "    catalog: local\n    register-in: [lake, polaris]\n", env))
+        .hasMessageContaining("'tables[0].register-in[1]': catalog 'polaris' is not defined")
+        .hasMessageContaining("[lake, glue, hms, local]");
+    assertThatThrownBy(() -> parse(base + "    catalog: lake\n    register-in: [lake]\n", env))
+        .hasMessageContaining("'tables[0].register-in[0]': catalog 'lake' is the table's home");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    base + "    catalog: local\n    formats: [delta]\n    register-in: [lake]\n",
+                    env))
+        .hasMessageContaining("catalog 'lake' (rest) holds Iceberg tables only")
+        .hasMessageContaining("register Delta tables in a hive or glue catalog");
+    assertThatThrownBy(() -> parse(base + "    catalog: hms\n", env))
+        .hasMessageContaining("'tables[0].catalog': catalog 'hms' is of type hive")
+        .hasMessageContaining("list 'hms' under register-in");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    base.replace("sync-interval: 30s", "sync-interval: 0s")
+                        + "    catalog: local\n",
+                    env))
+        .hasMessageContaining("'catalogs.lake.sync-interval': '0s' must be longer than zero");
+    assertThatThrownBy(
+            () -> parse(base.replace("thrift://metastore:9083", "") + "    catalog: local\n", env))
+        .hasMessageContaining("add uri: thrift://metastore-host:9083");
+  }
+
   @Test
   void topicsAndPatternAreExclusive() {
     assertThatThrownBy(() -> parse(MINIMAL + "    topic-pattern: \"o.*\"\n"))

@@ -333,7 +333,8 @@ final class DeltaWriteBatch implements WriteBatch {
         adds.size(),
         records,
         bytes,
-        (System.nanoTime() - start) / 1_000_000);
+        (System.nanoTime() - start) / 1_000_000,
+        version < 0 ? null : location.toUri().toString());
   }
 
   private void requireOpen() {

@@ -63,6 +63,11 @@ public final class IcebergCatalogs implements AutoCloseable {
     return switch (s.type()) {
       case JDBC -> jdbc(s, floeWarehouse);
       case REST -> rest(s, floeWarehouse);
+      case HIVE, GLUE ->
+          throw Errors.of(
+              "Catalog '" + s.name() + "' (" + s.typeName() + ") cannot hold Floe's commits",
+              "commit to a jdbc or rest catalog and list '" + s.name() + "' under register-in",
+              null);
     };
   }
 

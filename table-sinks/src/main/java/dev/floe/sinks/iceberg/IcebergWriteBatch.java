@@ -300,7 +300,14 @@ final class IcebergWriteBatch implements WriteBatch {
         dataFiles.size(),
         rows,
         bytes,
-        (System.nanoTime() - start) / 1_000_000);
+        (System.nanoTime() - start) / 1_000_000,
+        // the committed metadata: the table's operations hold it after the commit went through
+        snapshotId < 0
+            ? null
+            : ((org.apache.iceberg.HasTableOperations) table)
+                .operations()
+                .current()
+                .metadataFileLocation());
   }
 
   private void requireOpen() {

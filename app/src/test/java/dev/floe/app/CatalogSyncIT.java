@@ -1,0 +1,109 @@
+package dev.floe.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.floe.catalogsync.RestCatalogServer;
+import dev.floe.core.config.FloeConfig;
+import dev.floe.embedded.KafkaBroker;
+import dev.floe.testsupport.SchemaRegistry;
+import dev.floe.testsupport.SharedServices;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.LongStream;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.rest.RESTCatalog;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end: records on a real broker, {@code floe run}'s wiring commits them to the home catalog,
+ * and catalog sync registers the table in a real Iceberg REST catalog server, where a reader that
+ * knows only the catalog finds it by name with the latest rows.
+ */
+class CatalogSyncIT {
+  static final KafkaBroker broker = SharedServices.broker();
+  static final SchemaRegistry registry = SharedServices.registry();
+  static final String TOKEN = "e2e-token-7f3c";
+  @TempDir Path dir;
+
+  @Test
+  void aReaderOfTheRestCatalogFindsTheTableByNameWithTheLatestRows() throws Exception {
+    broker.createTopic("synced", 1);
+    Files.writeString(
+        dir.resolve("synced.json"),
+        """
+        {"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"]}""");
+    try (RestCatalogServer server = RestCatalogServer.start(dir.resolve("rest"), TOKEN, "c", "s");
+        RESTCatalog reader = server.newReader()) {
+      FloeConfig config =
+          TestConfigs.parse(
+              dir,
+              broker,
+              registry,
+              """
+              catalogs:
+                lake: { type: rest, uri: "%s", token: "%s", sync-interval: 200ms }
+                local: { type: jdbc, uri: "jdbc:sqlite:%s" }
+              tables:
+                - topics: [synced]
+                  table: raw.synced
+                  catalog: local
+                  value-format: json
+                  value-schema: synced.json
+                  commit: { interval: 500ms }
+                  register-in: [lake]
+              """
+                  .formatted(server.uri(), TOKEN, dir.resolve("home.db")));
+      try (Materializer floe = new Materializer(config)) {
+        floe.start();
+        send(0, 20);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .ignoreException(NoSuchTableException.class)
+            .untilAsserted(() -> assertThat(ids(reader)).isEqualTo(range(0, 20)));
+
+        send(20, 35);
+
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .ignoreException(NoSuchTableException.class)
+            .untilAsserted(() -> assertThat(ids(reader)).isEqualTo(range(0, 35)));
+        assertThat(floe.catalogStatus())
+            .singleElement()
+            .satisfies(s -> assertThat(s.lastError()).isNull());
+      }
+    }
+  }
+
+  private static void send(long from, long to) throws Exception {
+    List<byte[]> values = new ArrayList<>();
+    for (long id = from; id < to; id++) {
+      values.add(("{\"id\": " + id + "}").getBytes(StandardCharsets.UTF_8));
+    }
+    RawRecords.send(broker, "synced", values);
+  }
+
+  private static Set<Long> ids(RESTCatalog reader) throws Exception {
+    Set<Long> ids = new TreeSet<>();
+    try (CloseableIterable<Record> rows =
+        IcebergGenerics.read(reader.loadTable(TableIdentifier.parse("raw.synced"))).build()) {
+      rows.forEach(r -> ids.add((Long) r.getField("id")));
+    }
+    return ids;
+  }
+
+  private static Set<Long> range(long from, long to) {
+    return new TreeSet<>(LongStream.range(from, to).boxed().toList());
+  }
+}
