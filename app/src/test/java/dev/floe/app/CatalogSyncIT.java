@@ -8,12 +8,14 @@ import dev.floe.core.config.FloeConfig;
 import dev.floe.embedded.KafkaBroker;
 import dev.floe.testsupport.SchemaRegistry;
 import dev.floe.testsupport.SharedServices;
+import dev.floe.testsupport.SparkSql;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.LongStream;
@@ -79,6 +81,13 @@ class CatalogSyncIT {
             .atMost(Duration.ofSeconds(60))
             .ignoreException(NoSuchTableException.class)
             .untilAsserted(() -> assertThat(ids(reader)).isEqualTo(range(0, 35)));
+        // Spark 4.0, knowing only the REST catalog, finds the table by name too
+        Set<Long> sparkIds = new TreeSet<>();
+        SparkSql.withIcebergCatalog(
+                "lake", Map.of("type", "rest", "uri", server.uri(), "token", TOKEN))
+            .query("SELECT id FROM lake.raw.synced")
+            .forEach(r -> sparkIds.add(r.get("id").longValue()));
+        assertThat(sparkIds).isEqualTo(range(0, 35));
         assertThat(floe.catalogStatus())
             .singleElement()
             .satisfies(s -> assertThat(s.lastError()).isNull());

@@ -19,11 +19,10 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Runs SQL queries in Spark local mode and writes each result as JSON lines, one object per row.
  *
- * <p>Arguments: {@code [--iceberg-catalog NAME --iceberg-jdbc URI --iceberg-warehouse DIR] (--out
- * FILE --sql QUERY)...}. Iceberg tables are read through Floe's JDBC catalog as {@code
- * NAME.<namespace>.<table>}, so the test also shows that a reader which knows only the catalog
- * finds them (NAME must be the catalog's name in Floe's config: a JDBC catalog keeps its tables
- * under its name); Delta tables are read by path as {@code delta.`/path/to/table`}.
+ * <p>Arguments: {@code (--conf KEY=VALUE)... (--out FILE --sql QUERY)...}. The confs are Spark
+ * settings, typically an Iceberg catalog ({@code spark.sql.catalog.NAME=...SparkCatalog} with its
+ * {@code type}, {@code uri}, ...), so that the test also shows that a reader which knows only the
+ * catalog finds the tables by name; Delta tables are read by path as {@code delta.`/path`}.
  *
  * <p>Values keep full precision in the JSON: timestamps with microseconds and offset, decimals as
  * numbers, binary as base64, nulls as explicit {@code null}s.
@@ -38,29 +37,28 @@ public final class SparkQuery {
   private SparkQuery() {}
 
   public static void main(String[] args) throws IOException {
-    Map<String, String> catalog = new LinkedHashMap<>();
-    String catalogName = "floe";
+    Map<String, String> confs = new LinkedHashMap<>();
     List<String[]> queries = new ArrayList<>();
     String out = null;
     for (int i = 0; i < args.length; i += 2) {
       String value = args[i + 1];
       switch (args[i]) {
-        case "--iceberg-catalog" -> catalogName = value;
-        case "--iceberg-jdbc" -> catalog.put("uri", value);
-        case "--iceberg-warehouse" -> catalog.put("warehouse", value);
+        case "--conf" ->
+            confs.put(
+                value.substring(0, value.indexOf('=')), value.substring(value.indexOf('=') + 1));
         case "--out" -> out = value;
         case "--sql" -> queries.add(new String[] {out, value});
         default -> throw new IllegalArgumentException("Unknown argument " + args[i]);
       }
     }
-    try (SparkSession spark = session(catalogName, catalog)) {
+    try (SparkSession spark = session(confs)) {
       for (String[] query : queries) {
         write(spark.sql(query[1]), Path.of(query[0]));
       }
     }
   }
 
-  private static SparkSession session(String name, Map<String, String> catalog) {
+  private static SparkSession session(Map<String, String> confs) {
     SparkSession.Builder builder =
         SparkSession.builder()
             .master("local[2]")
@@ -77,14 +75,7 @@ public final class SparkQuery {
             .config(
                 "spark.sql.catalog.spark_catalog",
                 "org.apache.spark.sql.delta.catalog.DeltaCatalog");
-    if (!catalog.isEmpty()) {
-      builder
-          .config("spark.sql.catalog." + name, "org.apache.iceberg.spark.SparkCatalog")
-          .config("spark.sql.catalog." + name + ".type", "jdbc")
-          // Floe's catalog tables carry the column that tells tables from views
-          .config("spark.sql.catalog." + name + ".jdbc.schema-version", "V1");
-      catalog.forEach((k, v) -> builder.config("spark.sql.catalog." + name + "." + k, v));
-    }
+    confs.forEach(builder::config);
     return builder.getOrCreate();
   }
 

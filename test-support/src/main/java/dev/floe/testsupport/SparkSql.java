@@ -63,14 +63,30 @@ public final class SparkSql {
    * name} is the catalog's name in Floe's config, under which the JDBC catalog keeps its tables.
    */
   public static SparkSql withIcebergCatalog(String name, String jdbcUri, String warehouse) {
-    return new SparkSql(
-        List.of(
-            "--iceberg-catalog",
-            name,
-            "--iceberg-jdbc",
+    return withIcebergCatalog(
+        name,
+        Map.of(
+            "type",
+            "jdbc",
+            "uri",
             jdbcUri,
-            "--iceberg-warehouse",
-            warehouse));
+            "warehouse",
+            warehouse,
+            // Floe's catalog tables carry the column that tells tables from views
+            "jdbc.schema-version",
+            "V1"));
+  }
+
+  /**
+   * A reader that also sees the Iceberg tables of a catalog as {@code name.ns.table}, configured by
+   * Iceberg catalog properties ({@code type}, {@code uri}, {@code token}, ...).
+   */
+  public static SparkSql withIcebergCatalog(String name, Map<String, String> properties) {
+    List<String> args = new ArrayList<>();
+    String prefix = "spark.sql.catalog." + name;
+    args.addAll(List.of("--conf", prefix + "=org.apache.iceberg.spark.SparkCatalog"));
+    properties.forEach((k, v) -> args.addAll(List.of("--conf", prefix + "." + k + "=" + v)));
+    return new SparkSql(List.copyOf(args));
   }
 
   /** The Spark SQL name of a Delta table at {@code path}. */
