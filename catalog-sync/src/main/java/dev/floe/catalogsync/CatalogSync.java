@@ -55,7 +55,8 @@ public final class CatalogSync implements CommitListener, AutoCloseable {
     if (result.location() == null) {
       return;
     }
-    TableState state = new TableState(result.table(), result.format(), result.location());
+    TableState state =
+        new TableState(result.table(), result.format(), result.location(), result.columns());
     for (String name : catalogsOf(result.table(), result.format())) {
       TargetWorker w = workers.get(name);
       if (w.holds(result.format())) {

@@ -100,6 +100,9 @@ final class GlueTarget implements SyncTarget {
     input.put("Name", state.id().name()).put("TableType", "EXTERNAL_TABLE");
     ObjectNode params = input.putObject("Parameters").put("EXTERNAL", "TRUE");
     ObjectNode storage = input.putObject("StorageDescriptor");
+    // engines read the schema from the table's own metadata; Glue's columns are for browsing it
+    var columns = storage.putArray("Columns");
+    state.columns().forEach(c -> columns.addObject().put("Name", c.name()).put("Type", c.type()));
     if (state.iceberg()) {
       params.put("table_type", "ICEBERG").put("metadata_location", state.location());
       if (previous != null) {

@@ -113,7 +113,15 @@ final class HiveTarget implements SyncTarget {
     serde.setParameters(new HashMap<>());
     StorageDescriptor sd = new StorageDescriptor();
     sd.setLocation(state.root());
-    sd.setCols(List.of());
+    // engines read the schema from the table's own metadata; the columns are for browsing it
+    sd.setCols(
+        new java.util.ArrayList<>(
+            state.columns().stream()
+                .map(
+                    c ->
+                        new org.apache.hadoop.hive.metastore.api.FieldSchema(
+                            c.name(), c.type(), null))
+                .toList()));
     sd.setSerdeInfo(serde);
     if (state.iceberg()) {
       params.put("table_type", "ICEBERG");

@@ -70,6 +70,9 @@ class GlueStandInSyncIT {
       assertThat(created.path("Parameters").path("table_type").asText()).isEqualTo("ICEBERG");
       assertThat(created.path("Parameters").path("metadata_location").asText())
           .isEqualTo(first.location());
+      assertThat(created.path("StorageDescriptor").path("Columns").toString())
+          .isEqualTo(
+              "[{\"Name\":\"id\",\"Type\":\"bigint\"},{\"Name\":\"name\",\"Type\":\"string\"}]");
 
       CommitResult second = floe.commit(3, 6);
 
@@ -105,6 +108,9 @@ class GlueStandInSyncIT {
       await().atMost(WAIT).until(() -> glue.table("sales", "deltas") != null);
       JsonNode t = glue.table("sales", "deltas");
       assertThat(t.path("Parameters").path("table_type").asText()).isEqualTo("DELTA");
+      assertThat(t.path("StorageDescriptor").path("Columns").toString())
+          .isEqualTo(
+              "[{\"Name\":\"id\",\"Type\":\"bigint\"},{\"Name\":\"name\",\"Type\":\"string\"}]");
       assertThat(t.path("Parameters").path("spark.sql.sources.provider").asText())
           .isEqualTo("delta");
       assertThat(t.path("StorageDescriptor").path("Location").asText())

@@ -90,6 +90,9 @@ class HiveMetastoreSyncIT {
           .containsEntry("table_type", "ICEBERG")
           .containsEntry("previous_metadata_location", first.location());
       assertThat(t.getTableType()).isEqualTo("EXTERNAL_TABLE");
+      assertThat(t.getSd().getCols())
+          .extracting(c -> c.getName() + " " + c.getType())
+          .containsExactly("id bigint", "name string");
       assertThat(ids(metadataLocation("orders"))).isEqualTo(range(0, 10));
     }
   }
@@ -113,6 +116,9 @@ class HiveMetastoreSyncIT {
       Table t = table("deltas");
       assertThat(MetadataFiles.sameRoot(t.getSd().getLocation(), commit.location())).isTrue();
       assertThat(t.getSd().getSerdeInfo().getParameters()).containsKey("path");
+      assertThat(t.getSd().getCols())
+          .extracting(c -> c.getName() + " " + c.getType())
+          .containsExactly("id bigint", "name string");
     }
   }
 

@@ -327,14 +327,25 @@ final class DeltaWriteBatch implements WriteBatch {
       bytes += f.getSize();
     }
     return new CommitResult(
-        spec.id(),
-        "delta",
-        version,
-        adds.size(),
-        records,
-        bytes,
-        (System.nanoTime() - start) / 1_000_000,
-        version < 0 ? null : location.toUri().toString());
+            spec.id(),
+            "delta",
+            version,
+            adds.size(),
+            records,
+            bytes,
+            (System.nanoTime() - start) / 1_000_000,
+            version < 0 ? null : location.toUri().toString())
+        .withColumns(version < 0 || table == null ? List.of() : columns(table.schema()));
+  }
+
+  /** The columns as a Hive-style catalog lists them (Glue, Hive Metastore), partitions included. */
+  private static List<dev.floe.core.sink.Column> columns(
+      io.delta.standalone.types.StructType schema) {
+    List<dev.floe.core.sink.Column> out = new ArrayList<>();
+    for (io.delta.standalone.types.StructField f : schema.getFields()) {
+      out.add(new dev.floe.core.sink.Column(f.getName(), f.getDataType().getCatalogString()));
+    }
+    return out;
   }
 
   private void requireOpen() {

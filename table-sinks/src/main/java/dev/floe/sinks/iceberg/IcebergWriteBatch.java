@@ -294,20 +294,28 @@ final class IcebergWriteBatch implements WriteBatch {
       rows += f.recordCount();
     }
     return new CommitResult(
-        spec.id(),
-        "iceberg",
-        snapshotId,
-        dataFiles.size(),
-        rows,
-        bytes,
-        (System.nanoTime() - start) / 1_000_000,
-        // the committed metadata: the table's operations hold it after the commit went through
-        snapshotId < 0
-            ? null
-            : ((org.apache.iceberg.HasTableOperations) table)
-                .operations()
-                .current()
-                .metadataFileLocation());
+            spec.id(),
+            "iceberg",
+            snapshotId,
+            dataFiles.size(),
+            rows,
+            bytes,
+            (System.nanoTime() - start) / 1_000_000,
+            // the committed metadata: the table's operations hold it after the commit went through
+            snapshotId < 0
+                ? null
+                : ((org.apache.iceberg.HasTableOperations) table)
+                    .operations()
+                    .current()
+                    .metadataFileLocation())
+        .withColumns(
+            snapshotId < 0
+                ? List.of()
+                : HiveColumns.of(
+                    ((org.apache.iceberg.HasTableOperations) table)
+                        .operations()
+                        .current()
+                        .schema()));
   }
 
   private void requireOpen() {
