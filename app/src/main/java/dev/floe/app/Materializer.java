@@ -2,13 +2,19 @@ package dev.floe.app;
 
 import dev.floe.consumer.Pipeline;
 import dev.floe.consumer.PipelineStats;
+import dev.floe.core.TableId;
 import dev.floe.core.config.FloeConfig;
+import dev.floe.core.config.TableMapping;
+import dev.floe.core.sink.CommitResult;
 import dev.floe.core.sink.ListeningTableSink;
 import dev.floe.core.sink.TableSink;
+import dev.floe.core.sink.TableSpec;
+import dev.floe.core.sink.TableSummary;
 import dev.floe.sinks.delta.DeltaTableSink;
 import dev.floe.sinks.iceberg.IcebergTableSink;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -63,6 +69,7 @@ final class Materializer implements AutoCloseable {
 
   void start() {
     pipeline.start();
+    registerExisting();
     maintenance =
         dev.floe.compaction.MaintenanceScheduler.start(
             config,
@@ -71,6 +78,56 @@ final class Materializer implements AutoCloseable {
                 new MeteredMaintenance(iceberg, registry),
                 delta.format(),
                 new MeteredMaintenance(delta, registry)));
+  }
+
+  /**
+   * Tells catalog sync where the mappings' existing tables stand, so that tables not written since
+   * the last start are registered too (the others it learns of at their commits). Tables of topic
+   * patterns are left to their commits. On a thread of its own: loading tables takes I/O.
+   */
+  private void registerExisting() {
+    List<TableMapping> synced =
+        config.tables().stream()
+            .filter(m -> !m.registerIn().isEmpty() && m.topicPattern() == null)
+            .toList();
+    if (synced.isEmpty()) {
+      return;
+    }
+    Thread t =
+        new Thread(
+            () -> {
+              for (TableMapping m : synced) {
+                for (TableId id : m.topics().stream().map(m::tableFor).distinct().toList()) {
+                  TableSpec spec =
+                      new TableSpec(
+                          id,
+                          m.catalog(),
+                          m.partitionBy(),
+                          m.targetFileSizeBytes(),
+                          m.tableProperties(),
+                          m.key().columns(),
+                          m.schemaEvolution());
+                  for (TableMapping.Format f : m.formats()) {
+                    register(spec, sinks().get(f.name().toLowerCase(java.util.Locale.ROOT)));
+                  }
+                }
+              }
+            },
+            "floe-catalog-existing");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void register(TableSpec spec, TableSink sink) {
+    try {
+      TableSummary s = sink.summary(spec);
+      if (s != null && s.location() != null) {
+        catalogSync.committed(
+            spec, new CommitResult(spec.id(), s.format(), s.version(), 0, 0, 0, 0, s.location()));
+      }
+    } catch (RuntimeException e) { // the first commit registers it then
+      LOG.warn("Cannot read table {} to register it in its catalogs: {}", spec.id(), e.toString());
+    }
   }
 
   /** The table sinks by format name. */

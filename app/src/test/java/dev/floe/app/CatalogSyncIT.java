@@ -48,25 +48,7 @@ class CatalogSyncIT {
         {"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"]}""");
     try (RestCatalogServer server = RestCatalogServer.start(dir.resolve("rest"), TOKEN, "c", "s");
         RESTCatalog reader = server.newReader()) {
-      FloeConfig config =
-          TestConfigs.parse(
-              dir,
-              broker,
-              registry,
-              """
-              catalogs:
-                lake: { type: rest, uri: "%s", token: "%s", sync-interval: 200ms }
-                local: { type: jdbc, uri: "jdbc:sqlite:%s" }
-              tables:
-                - topics: [synced]
-                  table: raw.synced
-                  catalog: local
-                  value-format: json
-                  value-schema: synced.json
-                  commit: { interval: 500ms }
-                  register-in: [lake]
-              """
-                  .formatted(server.uri(), TOKEN, dir.resolve("home.db")));
+      FloeConfig config = config(server);
       try (Materializer floe = new Materializer(config)) {
         floe.start();
         send(0, 20);
@@ -93,6 +75,38 @@ class CatalogSyncIT {
             .satisfies(s -> assertThat(s.lastError()).isNull());
       }
     }
+
+    // a catalog added later gets the table at start-up, before any new record arrives
+    try (RestCatalogServer later = RestCatalogServer.start(dir.resolve("rest2"), TOKEN, "c", "s");
+        RESTCatalog reader = later.newReader();
+        Materializer floe = new Materializer(config(later))) {
+      floe.start();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreException(NoSuchTableException.class)
+          .untilAsserted(() -> assertThat(ids(reader)).isEqualTo(range(0, 35)));
+    }
+  }
+
+  private FloeConfig config(RestCatalogServer server) {
+    return TestConfigs.parse(
+        dir,
+        broker,
+        registry,
+        """
+        catalogs:
+          lake: { type: rest, uri: "%s", token: "%s", sync-interval: 200ms }
+          local: { type: jdbc, uri: "jdbc:sqlite:%s" }
+        tables:
+          - topics: [synced]
+            table: raw.synced
+            catalog: local
+            value-format: json
+            value-schema: synced.json
+            commit: { interval: 500ms }
+            register-in: [lake]
+        """
+            .formatted(server.uri(), TOKEN, dir.resolve("home.db")));
   }
 
   private static void send(long from, long to) throws Exception {

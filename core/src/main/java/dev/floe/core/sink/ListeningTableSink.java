@@ -5,6 +5,9 @@ import dev.floe.core.PartitionOffsets;
 /**
  * A sink that tells a {@link CommitListener} about each commit of the sink it wraps. The listener
  * sits here, not in the consumer, so that commit coordination does not change to add it.
+ *
+ * <p>Every method of {@link TableSink} and {@link WriteBatch} is delegated, default methods too: a
+ * default left out would silently do nothing here (ListeningTableSinkTest checks them all).
  */
 public final class ListeningTableSink implements TableSink {
   private static final org.slf4j.Logger LOG =
@@ -30,6 +33,11 @@ public final class ListeningTableSink implements TableSink {
   @Override
   public WriteBatch newBatch(TableSpec table) {
     return new Listening(table, sink.newBatch(table));
+  }
+
+  @Override
+  public TableSummary summary(TableSpec table) {
+    return sink.summary(table);
   }
 
   @Override
@@ -59,6 +67,21 @@ public final class ListeningTableSink implements TableSink {
     @Override
     public void write(dev.floe.core.row.Type.Struct schema, dev.floe.core.row.Row row) {
       batch.write(schema, row);
+    }
+
+    @Override
+    public void source(String schema) {
+      batch.source(schema);
+    }
+
+    @Override
+    public void newestRecord(long epochMillis) {
+      batch.newestRecord(epochMillis);
+    }
+
+    @Override
+    public int schemaChanges() {
+      return batch.schemaChanges();
     }
 
     @Override

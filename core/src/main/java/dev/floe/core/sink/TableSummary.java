@@ -8,6 +8,7 @@ package dev.floe.core.sink;
  * @param rows rows in the table's data files (before deletes of upserted tables are applied)
  * @param files data files
  * @param newestRecordMillis the newest source record timestamp a Floe commit recorded, 0 if none
+ * @param location where the latest state lives, as {@link CommitResult#location()} names it
  */
 public record TableSummary(
     String format,
@@ -15,4 +16,5 @@ public record TableSummary(
     long lastCommitMillis,
     long rows,
     long files,
-    long newestRecordMillis) {}
+    long newestRecordMillis,
+    String location) {}

@@ -70,7 +70,7 @@ public final class DeltaTableSink implements TableSink {
   @Override
   public dev.floe.core.sink.TableSummary summary(TableSpec table) {
     TableLog log = log(table.id());
-    return log.exists() ? log.summary() : null;
+    return log.exists() ? log.summary(location(table.id()).toUri().toString()) : null;
   }
 
   @Override

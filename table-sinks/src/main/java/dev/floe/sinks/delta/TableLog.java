@@ -67,7 +67,7 @@ final class TableLog {
   }
 
   /** The latest version's files, rows and commit time, for {@code floe status}. */
-  dev.floe.core.sink.TableSummary summary() {
+  dev.floe.core.sink.TableSummary summary(String location) {
     io.delta.standalone.Snapshot snapshot = log.update();
     List<io.delta.standalone.actions.AddFile> files = snapshot.getAllFiles();
     return new dev.floe.core.sink.TableSummary(
@@ -76,7 +76,8 @@ final class TableLog {
         log.getCommitInfoAt(snapshot.getVersion()).getTimestamp().getTime(),
         LogOffsets.records(files),
         files.size(),
-        newestRecord(snapshot.getVersion()));
+        newestRecord(snapshot.getVersion()),
+        location);
   }
 
   /** From the newest Floe commit, looking back at most 100 versions (maintenance commits). */

@@ -65,7 +65,8 @@ public final class IcebergTableSink implements TableSink {
         s.timestampMillis(),
         Long.parseLong(s.summary().getOrDefault("total-records", "0")),
         Long.parseLong(s.summary().getOrDefault("total-data-files", "0")),
-        newestRecord(t, s));
+        newestRecord(t, s),
+        ((org.apache.iceberg.HasTableOperations) t).operations().current().metadataFileLocation());
   }
 
   /** From the newest Floe commit: compaction and expiry snapshots carry no record timestamps. */
