@@ -65,6 +65,16 @@ final class SyncFailures {
               + state.id()
               + ": give the table a name it accepts (lower-case letters, digits, underscores) in"
               + " tables[].table";
+      case "storage" ->
+          "catalog '"
+              + c.name()
+              + "' reads table metadata only from the object stores it is configured for (Nessie:"
+              + " s3, gs, abfs), not from Floe's warehouse at "
+              + state.root()
+              + ": register the table in a catalog that reads that file system (jdbc, hive, or a"
+              + " rest catalog with local files) or remove '"
+              + c.name()
+              + "' from its register-in";
       default -> "check the catalog's log; Floe retries with backoff and keeps ingesting";
     };
   }
@@ -88,6 +98,10 @@ final class SyncFailures {
           || type.equals("ServiceUnavailableException")
           || String.valueOf(c.getMessage()).contains("Connection refused")) {
         return "unreachable";
+      }
+      // Nessie's catalog answers 400 for a metadata file outside its object stores: not a name
+      if (message.contains("Unknown or unsupported scheme")) {
+        return "storage";
       }
       if (type.equals("BadRequestException")
           || message.startsWith("InvalidInputException")
