@@ -17,9 +17,7 @@ import java.util.regex.Pattern;
  *     null
  * @param key how the record key is decoded and whether it becomes columns
  * @param schemaEvolution which source schema changes the table follows
- * @param compactSchedule a Quartz cron expression for compacting the mapping's tables, or null
- * @param expireSnapshotsAfter with a compact schedule: snapshots older than this are expired after
- *     each scheduled compaction; null keeps them
+ * @param maintenance the mapping's {@code maintenance} block over the top-level one
  * @param deadLetterTopic with {@code on-error: dead-letter}: the topic template ({@code ${topic}}
  *     is the source topic) that bad records go to; else null
  * @param cdcKeepOp in CDC mode: keep the event's {@code op} and {@code ts_ms} as columns {@code
@@ -45,8 +43,7 @@ public record TableMapping(
     boolean cdcKeepOp,
     SchemaEvolution schemaEvolution,
     String deadLetterTopic,
-    String compactSchedule,
-    java.time.Duration expireSnapshotsAfter) {
+    Maintenance maintenance) {
 
   public enum Format {
     ICEBERG,
@@ -103,6 +100,16 @@ public record TableMapping(
     formats = List.copyOf(formats);
     partitionBy = List.copyOf(partitionBy);
     tableProperties = Map.copyOf(tableProperties);
+  }
+
+  /** A Quartz cron expression for compacting the mapping's tables, or null. */
+  public String compactSchedule() {
+    return maintenance.compact();
+  }
+
+  /** Snapshots older than this are expired after each scheduled compaction; null keeps them. */
+  public java.time.Duration expireSnapshotsAfter() {
+    return maintenance.expireSnapshots();
   }
 
   /** Whether records of {@code topic} go to this mapping's table. */
