@@ -20,7 +20,7 @@ final class Materializer implements AutoCloseable {
   private final DeltaTableSink delta;
   private final Pipeline pipeline;
   private final FloeConfig config;
-  private dev.floe.compaction.MaintenanceScheduler maintenance;
+  private final dev.floe.compaction.MaintenanceScheduler maintenance;
   private final ScheduledExecutorService progress =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -33,15 +33,29 @@ final class Materializer implements AutoCloseable {
   Materializer(FloeConfig config) {
     this.iceberg = new IcebergTableSink(config);
     this.delta = new DeltaTableSink(config);
-    this.pipeline = new Pipeline(config, Map.of(iceberg.format(), iceberg, delta.format(), delta));
+    // started before the pipeline exists: its sinks tell the scheduler the tables of topic
+    // patterns as they appear
+    this.maintenance =
+        dev.floe.compaction.MaintenanceScheduler.start(
+            config, Map.of(iceberg.format(), iceberg, delta.format(), delta));
+    try {
+      this.pipeline =
+          new Pipeline(
+              config,
+              Map.of(
+                  iceberg.format(),
+                  maintenance.watching(iceberg),
+                  delta.format(),
+                  maintenance.watching(delta)));
+    } catch (RuntimeException e) {
+      maintenance.close(); // its thread would outlive a Materializer that never started
+      throw e;
+    }
     this.config = config;
   }
 
   void start() {
     pipeline.start();
-    maintenance =
-        dev.floe.compaction.MaintenanceScheduler.start(
-            config, Map.of(iceberg.format(), iceberg, delta.format(), delta));
   }
 
   /**

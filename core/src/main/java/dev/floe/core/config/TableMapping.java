@@ -112,6 +112,25 @@ public record TableMapping(
     return maintenance.expireSnapshots();
   }
 
+  /**
+   * Whether this mapping writes table {@code id}: the table of one of its topics, or for a topic
+   * pattern a table of its template's shape ({@code ${topic}} stands for a sanitized topic name).
+   */
+  public boolean produces(TableId id) {
+    if (topicPattern == null) {
+      return topics.stream().anyMatch(t -> tableFor(t).equals(id));
+    }
+    String[] parts = tableTemplate.split("\\$\\{topic}", -1);
+    StringBuilder regex = new StringBuilder();
+    for (int i = 0; i < parts.length; i++) {
+      regex.append(Pattern.quote(parts[i].toLowerCase(Locale.ROOT)));
+      if (i < parts.length - 1) {
+        regex.append("[a-z0-9_]+");
+      }
+    }
+    return Pattern.matches(regex.toString(), id.toString());
+  }
+
   /** Whether records of {@code topic} go to this mapping's table. */
   public boolean matches(String topic) {
     return topicPattern != null ? topicPattern.matcher(topic).matches() : topics.contains(topic);
