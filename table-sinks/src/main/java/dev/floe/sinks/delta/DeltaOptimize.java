@@ -56,7 +56,12 @@ final class DeltaOptimize {
     OptimisticTransaction txn = log.startRewrite();
     List<String> partitionColumns = txn.metadata().getPartitionColumns();
     List<AddFile> all = log.files(txn);
-    List<Group> groups = plan(all, partitionColumns);
+    List<Group> groups;
+    try {
+      groups = plan(all, partitionColumns);
+    } catch (RuntimeException e) { // a file whose footer cannot be read, say
+      throw failure(e);
+    }
     int filesBefore = 0;
     long bytesBefore = 0;
     for (Group g : groups) {
@@ -119,12 +124,16 @@ final class DeltaOptimize {
           version);
     } catch (RuntimeException e) { // DeltaConcurrentModificationException among them
       discard(written);
-      throw Errors.transientFailure(
-          "Optimize of Delta table " + id + " failed: " + e.getMessage(),
-          "nothing changed; it runs again at its next schedule (a conflict with a concurrent"
-              + " upsert that rewrote one of the same files is expected now and then)",
-          e);
+      throw failure(e);
     }
+  }
+
+  private RuntimeException failure(RuntimeException e) {
+    return Errors.transientFailure(
+        "Optimize of Delta table " + id + " failed: " + e.getMessage(),
+        "nothing changed; it runs again at its next schedule (a conflict with a concurrent"
+            + " upsert that rewrote one of the same files is expected now and then)",
+        e);
   }
 
   /** Partitions (and file schemas) with two or more small files. */
