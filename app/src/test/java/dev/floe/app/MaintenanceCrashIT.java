@@ -63,7 +63,7 @@ class MaintenanceCrashIT {
   void killNineMidOptimizeLeavesTheDeltaTableReadableAndTheNextRunSucceeds() throws Exception {
     FloeConfig config = config("delta");
     DeltaTableSink sink = new DeltaTableSink(config);
-    Map<String, Long> model = table(sink, config, 1_000_000).write(60, 500, 1_000_000).model();
+    Map<String, Long> model = table(sink, config, 1_000_000).write(30, 500, 1_000_000).model();
     Path location = SmallFileTables.deltaLocation(config, "bank.compacted");
     long version = DeltaTables.log(config, "bank.compacted").update().getVersion();
 

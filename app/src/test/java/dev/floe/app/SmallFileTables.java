@@ -106,6 +106,11 @@ final class SmallFileTables {
     return rows;
   }
 
+  /** The Delta table's latest version, or -1: cheap to poll for progress. */
+  static long deltaVersion(FloeConfig config, String table) {
+    return DeltaTables.log(config, table).update().getVersion();
+  }
+
   static Path deltaLocation(FloeConfig config, String table) {
     return dev.floe.sinks.delta.DeltaTableSink.location(config.warehouse(), TableId.parse(table));
   }

@@ -211,6 +211,11 @@ public final class MaintenanceScheduler implements AutoCloseable {
       Target target = targets.get(key);
       for (MaintenanceJob step : steps(target.maintenance(), target.sink().format())) {
         try {
+          LOG.debug(
+              "Scheduled {} of {} table {} starts",
+              name(step),
+              target.sink().format(),
+              target.table().id());
           String done = target.sink().maintain(target.table(), step);
           if (done != null) {
             LOG.info("Scheduled {} of {} table {}", name(step), target.sink().format(), done);
