@@ -159,7 +159,7 @@ public final class MaintenanceScheduler implements AutoCloseable {
     if (!delta && m.removeOrphans() != null) {
       steps.add(new MaintenanceJob(Kind.ORPHANS, m.removeOrphans(), 0, false));
     }
-    if (m.rewriteManifestsAbove() > 0) {
+    if (!delta && m.rewriteManifestsAbove() > 0) {
       steps.add(new MaintenanceJob(Kind.REWRITE_MANIFESTS, null, m.rewriteManifestsAbove(), false));
     }
     return steps;
