@@ -244,9 +244,16 @@ final class Compaction {
     long rows = 0;
     long read = 0;
     DataWriter<Record> writer = null;
+    Map<String, Object> loaded = new HashMap<>(); // the partition's delete files, read once
     try {
       for (FileScanTask task : g.tasks) {
-        GenericDeleteFilter deletes = new GenericDeleteFilter(table.io(), task, schema, schema);
+        GenericDeleteFilter deletes =
+            new GenericDeleteFilter(table.io(), task, schema, schema) {
+              @Override
+              protected org.apache.iceberg.data.DeleteLoader newDeleteLoader() {
+                return new CachingDeleteLoader(this::loadInputFile, loaded);
+              }
+            };
         Schema required = deletes.requiredSchema();
         Map<Integer, ?> constants =
             PartitionUtil.constantsMap(task, IdentityPartitionConverters::convertConstant);
