@@ -53,7 +53,9 @@ final class OrphanFiles {
     // listed before the reachable set is read: a file committed meanwhile is then either reachable
     // or younger than the window
     List<FileInfo> listed = new ArrayList<>();
-    listing.listPrefix(table.location()).forEach(listed::add);
+    // with the slash: object stores list by string prefix, and table "t" must not list "t2"'s files
+    String prefix = table.location().endsWith("/") ? table.location() : table.location() + "/";
+    listing.listPrefix(prefix).forEach(listed::add);
     Set<String> reachable = reachable(table);
     List<FileInfo> orphans = new ArrayList<>();
     long bytes = 0;
