@@ -30,9 +30,16 @@ import org.apache.iceberg.types.Types;
  * by their own Parquet schema too: a file written before a column was added stays without it, as
  * the copy-on-write copies do. The commit is Delta's optimistic transaction from the version the
  * plan read: when an upsert removed one of the same files meanwhile, Delta's conflict check fails
- * it, the new files are deleted, and the job gives up cleanly (it runs again at its next time).
+ * it, the new files are deleted, and the job plans again on the winner's files, a few times, then
+ * gives up cleanly (it runs again at its next time).
  */
 final class DeltaOptimize {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(DeltaOptimize.class);
+
+  /** Plans per run: a busy upsert table may win a few races in a row. */
+  static final int ATTEMPTS = 3;
+
   private final TableId id;
   private final Path table;
   private final TableLog log;
@@ -48,7 +55,34 @@ final class DeltaOptimize {
   /** The small files of one partition that share one file schema. */
   private record Group(List<String> partition, Schema schema, List<AddFile> files) {}
 
+  /**
+   * Plans and commits; a commit that loses to an upsert of the same files is planned again on the
+   * winner's files, up to {@link #ATTEMPTS} times, then the job gives up until its next run.
+   */
   String run(boolean dryRun) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return attempt(dryRun);
+      } catch (Lost e) {
+        if (attempt >= ATTEMPTS) {
+          throw failure(e.conflict);
+        }
+        LOG.debug("Optimize of Delta table {} lost a race, planning again", id, e.conflict);
+      }
+    }
+  }
+
+  /** A commit that lost to a concurrent one; its files are already deleted. */
+  private static final class Lost extends Exception {
+    final RuntimeException conflict;
+
+    Lost(RuntimeException conflict) {
+      super(null, null, false, false);
+      this.conflict = conflict;
+    }
+  }
+
+  private String attempt(boolean dryRun) throws Lost {
     long start = System.nanoTime();
     if (!log.exists()) {
       return id + ": no Delta table yet, nothing to optimize";
@@ -122,7 +156,10 @@ final class DeltaOptimize {
           bytesBefore / 1e6 / Math.max(ms, 1) * 1000,
           ms,
           version);
-    } catch (RuntimeException e) { // DeltaConcurrentModificationException among them
+    } catch (io.delta.standalone.exceptions.DeltaConcurrentModificationException e) {
+      discard(written);
+      throw new Lost(e);
+    } catch (RuntimeException e) {
       discard(written);
       throw failure(e);
     }

@@ -82,40 +82,94 @@ class DeltaMaintenanceTest {
   }
 
   @Test
-  void anOptimizeThatLosesARaceToAnUpsertOfTheSameFileFailsCleanlyAndResurrectsNothing() {
+  void anOptimizeThatLosesARaceToAnUpsertIsPlannedAgainAndResurrectsNothing() {
     DeltaTableSink ingest = new DeltaTableSink(warehouse.toString());
     DeltaTableSink maintain =
         new DeltaTableSink(warehouse.toString(), FaultyLogStore.configuration());
     TableSpec spec = spec("raw.race");
     Map<Long, String> model = upsertRounds(ingest, spec, 5);
-    int files = liveFiles("raw.race");
-    FaultyLogStore.BEFORE_NEXT_WRITE.set( // an upsert rewrites (removes) every file in between
-        () -> {
-          WriteBatch b = ingest.newBatch(spec);
-          for (long id = 0; id < 10; id++) {
-            b.delete(KEY, Row.wrap(id));
-          }
-          b.commit(GROUP, offsets("t", 0, 50), offsets("t", 0, 51));
-        });
+    long next = filesOfOtherKeys(ingest, spec, model, 50, 3);
+    FloeTrip upsert = new FloeTrip(ingest, spec, next, 1);
+    FaultyLogStore.BEFORE_NEXT_WRITE.set(upsert); // an upsert removes the files in between
+    try {
+      assertThat(maintain.compact(spec)).contains("optimized 1 partition");
+    } finally {
+      FaultyLogStore.BEFORE_NEXT_WRITE.set(null);
+    }
+    assertThat(upsert.commits).as("the first attempt lost to the upsert").isEqualTo(1);
+    upsert.apply(model);
+    assertThat(latest("raw.race")).as("the deleted keys stay deleted").isEqualTo(model);
+    assertThat(DeltaLogFiles.parquetFiles(warehouse))
+        .as("only the winning attempt's files are left of the optimize")
+        .filteredOn(f -> f.getFileName().toString().contains("optimize-"))
+        .hasSize(1);
+  }
+
+  @Test
+  void anOptimizeThatLosesEveryAttemptGivesUpCleanly() {
+    DeltaTableSink ingest = new DeltaTableSink(warehouse.toString());
+    DeltaTableSink maintain =
+        new DeltaTableSink(warehouse.toString(), FaultyLogStore.configuration());
+    TableSpec spec = spec("raw.busy");
+    Map<Long, String> model = upsertRounds(ingest, spec, 5);
+    long next = filesOfOtherKeys(ingest, spec, model, 50, 3);
+    FloeTrip upserts = new FloeTrip(ingest, spec, next, DeltaOptimize.ATTEMPTS);
+    FaultyLogStore.BEFORE_NEXT_WRITE.set(upserts);
     try {
       assertThatThrownBy(() -> maintain.compact(spec))
           .isInstanceOf(TransientException.class)
-          .hasMessageContaining("Optimize of Delta table raw.race failed")
+          .hasMessageContaining("Optimize of Delta table raw.busy failed")
           .hasMessageContaining("runs again at its next schedule");
     } finally {
       FaultyLogStore.BEFORE_NEXT_WRITE.set(null);
     }
-    model.keySet().removeIf(id -> id < 10);
-    assertThat(latest("raw.race")).as("the deleted keys stay deleted").isEqualTo(model);
+    assertThat(upserts.commits).isEqualTo(DeltaOptimize.ATTEMPTS);
+    upserts.apply(model);
+    assertThat(latest("raw.busy")).isEqualTo(model);
     assertThat(DeltaLogFiles.parquetFiles(warehouse))
-        .as("the losing optimize's files are deleted")
-        .noneMatch(f -> f.getFileName().toString().contains("optimize-"))
-        .hasSizeGreaterThan(files);
+        .noneMatch(f -> f.getFileName().toString().contains("optimize-"));
+  }
 
-    assertThat(maintain.compact(spec))
-        .as("the next run succeeds")
-        .contains("optimized 1 partition");
-    assertThat(latest("raw.race")).isEqualTo(model);
+  /**
+   * Upserts that each delete the keys below 10 and update 10 to 19 (rewriting every file holding
+   * one, the optimize's among them) just before the next version write, {@code times} times:
+   * another writer winning the race.
+   */
+  private final class FloeTrip implements Runnable {
+    private final DeltaTableSink sink;
+    private final TableSpec spec;
+    private final long from;
+    private final int times;
+    int commits;
+
+    FloeTrip(DeltaTableSink sink, TableSpec spec, long from, int times) {
+      this.sink = sink;
+      this.spec = spec;
+      this.from = from;
+      this.times = times;
+    }
+
+    @Override
+    public void run() {
+      WriteBatch b = sink.newBatch(spec);
+      for (long id = 0; id < 10; id++) {
+        b.delete(KEY, Row.wrap(id));
+        b.write(ROW, Row.wrap(id + 10, "u" + commits));
+      }
+      b.commit(GROUP, offsets("t", 0, from + commits), offsets("t", 0, from + commits + 1));
+      commits++;
+      if (commits < times) {
+        FaultyLogStore.BEFORE_NEXT_WRITE.set(this);
+      }
+    }
+
+    /** The upserts' changes, in the model. */
+    void apply(Map<Long, String> model) {
+      for (long id = 0; id < 10; id++) {
+        model.remove(id);
+        model.put(id + 10, "u" + (commits - 1));
+      }
+    }
   }
 
   @Test
@@ -172,6 +226,23 @@ class DeltaMaintenanceTest {
     DeltaTableSink fresh = new DeltaTableSink(warehouse.toString());
     assertThat(fresh.committedOffsets(spec, GROUP)).isEqualTo(offsets("t", 0, 140L));
     assertThat(latest("raw.logs")).isEqualTo(model);
+  }
+
+  /**
+   * {@code files} commits of keys from 100 up, which no upsert of keys below 20 rewrites: files the
+   * optimize keeps wanting. Returns the next offset.
+   */
+  private long filesOfOtherKeys(
+      DeltaTableSink sink, TableSpec spec, Map<Long, String> model, long from, int files) {
+    for (int f = 0; f < files; f++) {
+      WriteBatch b = sink.newBatch(spec);
+      for (long id = 100 + f * 10L; id < 110 + f * 10L; id++) {
+        b.write(ROW, Row.wrap(id, "other"));
+        model.put(id, "other");
+      }
+      b.commit(GROUP, offsets("t", 0, from + f), offsets("t", 0, from + f + 1));
+    }
+    return from + files;
   }
 
   /** Rounds of ten upserts and a delete each: several small files. Returns the model. */
