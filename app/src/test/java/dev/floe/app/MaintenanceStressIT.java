@@ -72,7 +72,7 @@ class MaintenanceStressIT {
                 commit: { interval: 300ms, max-records: 2000 }
                 maintenance:
                   compact: "*/2 * * * * ?"
-                  expire-snapshots: 1s
+                  expire-snapshots: 3s
                   rewrite-manifests: 8
             """
                 .formatted(TOPIC, TABLE));

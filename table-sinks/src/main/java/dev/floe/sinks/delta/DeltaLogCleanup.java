@@ -32,7 +32,7 @@ final class DeltaLogCleanup {
     }
     Path dir = table.resolve("_delta_log");
     long cutoff = System.currentTimeMillis() - retention.toMillis();
-    long checkpoint = latestCheckpoint(dir);
+    long checkpoint = latestCheckpoint(dir, cutoff);
     long floeCommit = log.newestFloeCommit();
     long keepFrom = floeCommit < 0 ? checkpoint : Math.min(checkpoint, floeCommit);
     List<Path> expired = new ArrayList<>();
@@ -69,13 +69,21 @@ final class DeltaLogCleanup {
         (System.nanoTime() - start) / 1_000_000);
   }
 
-  /** The version of the newest checkpoint file, or -1: without one, every commit is needed. */
-  private static long latestCheckpoint(Path dir) {
+  /**
+   * The version of the newest checkpoint written before {@code cutoff}, or -1: without one, every
+   * commit is needed. Not simply the newest: a reader that listed the log just before a newer
+   * checkpoint appeared still reads the one before it, so that one goes only once it is older than
+   * the retention too.
+   */
+  private static long latestCheckpoint(Path dir, long cutoff) {
     long latest = -1;
     try (Stream<Path> list = Files.list(dir)) {
       for (Path f : (Iterable<Path>) list::iterator) {
         Matcher m = LOG_FILE.matcher(f.getFileName().toString());
-        if (m.matches() && m.group(2).startsWith("checkpoint") && m.group(4) == null) {
+        if (m.matches()
+            && m.group(2).startsWith("checkpoint")
+            && m.group(4) == null
+            && Files.getLastModifiedTime(f).toMillis() < cutoff) {
           latest = Math.max(latest, Long.parseLong(m.group(1)));
         }
       }

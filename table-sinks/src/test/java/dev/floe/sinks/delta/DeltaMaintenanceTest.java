@@ -226,6 +226,21 @@ class DeltaMaintenanceTest {
     DeltaTableSink fresh = new DeltaTableSink(warehouse.toString());
     assertThat(fresh.committedOffsets(spec, GROUP)).isEqualTo(offsets("t", 0, 140L));
     assertThat(latest("raw.logs")).isEqualTo(model);
+
+    // a checkpoint younger than the retention does not free the one before it: a reader that
+    // listed the log just before it appeared still reads the older one
+    WriteBatch more = sink.newBatch(spec);
+    more.write(ROW, Row.wrap(1L, "late"));
+    more.commit(GROUP, offsets("t", 0, 140L), offsets("t", 0, 141L));
+    model.put(1L, "late");
+    sink.maintain(spec, MaintenanceJob.of(Kind.CHECKPOINT));
+    assertThat(sink.maintain(spec, new MaintenanceJob(Kind.EXPIRE, Duration.ofDays(7), 0, false)))
+        .as("only what precedes the aged checkpoint 15, not 15 itself")
+        .contains("versions before 15");
+    assertThat(log.resolve(String.format("%020d.json", 14))).doesNotExist();
+    assertThat(log.resolve(String.format("%020d.checkpoint.parquet", 15))).exists();
+    assertThat(log.resolve(String.format("%020d.checkpoint.parquet", 16))).exists();
+    assertThat(latest("raw.logs")).isEqualTo(model);
   }
 
   /**
