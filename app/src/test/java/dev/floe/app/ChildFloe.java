@@ -68,15 +68,6 @@ final class ChildFloe implements AutoCloseable {
     }
   }
 
-  /** Waits for the child to end by itself; its exit code. */
-  int awaitExit(java.time.Duration timeout) throws InterruptedException {
-    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new AssertionError("floe did not end within " + timeout + "; log tail:\n" + logTail());
-    }
-    reader.join(5_000);
-    return process.exitValue();
-  }
-
   int commitsStarted() {
     return commitsStarted.get();
   }
