@@ -4,14 +4,16 @@ import dev.floe.core.TableId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * VACUUM: deletes the files under a Delta table that the latest version does not reference, that no
@@ -37,11 +39,8 @@ final class DeltaVacuum {
     long bytes = 0;
     int files = 0;
     long bytesTotal = 0;
-    try (Stream<Path> all = Files.walk(table)) {
-      for (Path f : (Iterable<Path>) all.filter(Files::isRegularFile)::iterator) {
-        if (hidden(table.relativize(f))) {
-          continue;
-        }
+    try {
+      for (Path f : candidates(table)) {
         files++;
         long size = Files.size(f);
         bytesTotal += size;
@@ -73,15 +72,39 @@ final class DeltaVacuum {
         (System.nanoTime() - start) / 1_000_000);
   }
 
-  /** Whether any part of the path starts with {@code _} or {@code .}, as Delta's VACUUM skips. */
-  private static boolean hidden(Path relative) {
-    for (Path part : relative) {
-      String name = part.toString();
-      if (name.startsWith("_") || name.startsWith(".")) {
-        // partition directories may not start with '_', so no data file hides here
-        return true;
-      }
-    }
-    return false;
+  /**
+   * The files under the table, skipping hidden paths ({@code _delta_log}, {@code .crc} files; no
+   * partition directory starts with {@code _} or {@code .}) and the directories of other tables
+   * nested inside it: table {@code a.b.c} lives under {@code a.b}'s directory.
+   */
+  private static List<Path> candidates(Path table) throws IOException {
+    List<Path> found = new ArrayList<>();
+    Files.walkFileTree(
+        table,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            if (dir.equals(table)) {
+              return FileVisitResult.CONTINUE;
+            }
+            return hidden(dir) || Files.isDirectory(dir.resolve("_delta_log"))
+                ? FileVisitResult.SKIP_SUBTREE
+                : FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            if (attrs.isRegularFile() && !hidden(file)) {
+              found.add(file);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
+    return found;
+  }
+
+  private static boolean hidden(Path p) {
+    String name = p.getFileName().toString();
+    return name.startsWith("_") || name.startsWith(".");
   }
 }

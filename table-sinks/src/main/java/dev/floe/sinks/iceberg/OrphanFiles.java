@@ -29,8 +29,9 @@ import org.apache.iceberg.io.SupportsPrefixOperations;
  * Orphan-file removal without Spark: lists every file under the table location and deletes those
  * that no valid snapshot or metadata file reaches (manifest lists, manifests, data and delete files
  * of every snapshot, the current and previous metadata files, statistics) and that were created
- * before the safety window. The window protects the files of a commit in progress: a batch writes
- * its data files before its snapshot exists.
+ * before the safety window. Only the table's {@code data/} and {@code metadata/} directories are
+ * candidates: another table may be nested under this one's location. The window protects the files
+ * of a commit in progress: a batch writes its data files before its snapshot exists.
  */
 final class OrphanFiles {
   private OrphanFiles() {}
@@ -60,9 +61,17 @@ final class OrphanFiles {
     List<FileInfo> orphans = new ArrayList<>();
     long bytes = 0;
     long bytesTotal = 0;
+    int candidates = 0;
+    String data = key(prefix + "data/");
+    String metadata = key(prefix + "metadata/");
     for (FileInfo f : listed) {
+      String k = key(f.location());
+      if (!k.startsWith(data) && !k.startsWith(metadata)) {
+        continue; // not Iceberg's layout: another table nested under this one (a.b.c under a.b)
+      }
+      candidates++;
       bytesTotal += f.size();
-      if (f.createdAtMillis() < cutoff && !reachable.contains(key(f.location()))) {
+      if (f.createdAtMillis() < cutoff && !reachable.contains(k)) {
         orphans.add(f);
         bytes += f.size();
       }
@@ -78,9 +87,9 @@ final class OrphanFiles {
         orphans.size(),
         bytes / 1e6,
         dev.floe.core.Durations.format(olderThan),
-        listed.size(),
+        candidates,
         bytesTotal / 1e6,
-        listed.size() - orphans.size(),
+        candidates - orphans.size(),
         (bytesTotal - bytes) / 1e6,
         (System.nanoTime() - start) / 1_000_000);
   }

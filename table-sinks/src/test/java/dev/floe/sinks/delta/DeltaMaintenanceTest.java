@@ -204,6 +204,23 @@ class DeltaMaintenanceTest {
   }
 
   @Test
+  void vacuumLeavesATableNestedInTheTablesDirectoryAlone() throws Exception {
+    DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
+    TableSpec outer = spec("raw.outer");
+    TableSpec inner = spec("raw.outer.inner"); // lives in raw.outer's directory
+    upsertRounds(sink, outer, 3);
+    Map<Long, String> innerModel = upsertRounds(sink, inner, 3);
+    assertThat(location("raw.outer.inner")).startsWith(location("raw.outer"));
+    ageEverything(location("raw.outer"), Duration.ofDays(30));
+
+    String done =
+        sink.maintain(outer, new MaintenanceJob(Kind.VACUUM, Duration.ofDays(7), 0, false));
+
+    assertThat(done).contains("vacuumed 0 unreferenced files");
+    assertThat(latest("raw.outer.inner")).isEqualTo(innerModel);
+  }
+
+  @Test
   void logCleanupDeletesOldVersionsBeforeTheCheckpointAndKeepsTheNewestFloeCommit()
       throws Exception {
     DeltaTableSink sink = new DeltaTableSink(warehouse.toString());

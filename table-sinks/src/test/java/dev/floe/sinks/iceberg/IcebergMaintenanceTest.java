@@ -108,6 +108,26 @@ class IcebergMaintenanceTest {
   }
 
   @Test
+  void orphanRemovalLeavesATableNestedUnderTheTablesLocationAlone() throws Exception {
+    sink = new IcebergTableSink(Fixtures.config(warehouse));
+    TableSpec outer = spec("bank.outer");
+    TableSpec inner = spec("bank.outer.inner");
+    upsertBatch(outer, new HashMap<>(), new Random(1), 0, 20);
+    Map<String, Long> innerModel = new HashMap<>();
+    upsertBatch(inner, innerModel, new Random(2), 0, 20);
+    Table outerTable = Fixtures.load(warehouse, "bank.outer");
+    Table innerTable = Fixtures.load(warehouse, "bank.outer.inner");
+    assertThat(innerTable.location()).startsWith(outerTable.location() + "/");
+    ageEverything(
+        Path.of(java.net.URI.create(outerTable.location()).getPath()), Duration.ofDays(30));
+
+    String done = sink.maintain(outer, new MaintenanceJob(Kind.ORPHANS, null, 0, false));
+
+    assertThat(done).contains("removed 0 orphan files");
+    assertThat(rows(innerTable, innerTable.currentSnapshot().snapshotId())).isEqualTo(innerModel);
+  }
+
+  @Test
   void manifestsAreRewrittenIntoFewerOnlyAboveTheThreshold() {
     sink = new IcebergTableSink(Fixtures.config(warehouse));
     TableSpec spec = spec("bank.manifests");
