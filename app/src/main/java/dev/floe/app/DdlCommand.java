@@ -81,7 +81,7 @@ final class DdlCommand implements Callable<Integer> {
     TableId id = TableId.parse(table);
     TableMapping m =
         config.tables().stream()
-            .filter(t -> t.writes(id))
+            .filter(t -> t.produces(id))
             .findFirst()
             .orElseThrow(
                 () ->

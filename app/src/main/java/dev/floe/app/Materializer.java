@@ -31,7 +31,7 @@ final class Materializer implements AutoCloseable {
   private final Pipeline pipeline;
   private final FloeConfig config;
   private final dev.floe.catalogsync.CatalogSync catalogSync;
-  private dev.floe.compaction.MaintenanceScheduler maintenance;
+  private final dev.floe.compaction.MaintenanceScheduler maintenance;
   private final ScheduledExecutorService progress =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -53,31 +53,36 @@ final class Materializer implements AutoCloseable {
     this.delta = new DeltaTableSink(config);
     this.registry = registry;
     this.catalogSync = dev.floe.catalogsync.CatalogSync.start(config);
-    // the pipeline commits through sinks that tell catalog sync; maintenance and status use them
-    // directly
-    this.pipeline =
-        new Pipeline(
-            config,
-            Map.of(
-                iceberg.format(),
-                new ListeningTableSink(iceberg, catalogSync),
-                delta.format(),
-                new ListeningTableSink(delta, catalogSync)),
-            new PipelineStats(registry));
+    // maintenance runs are counted and timed; the scheduler starts before the pipeline exists: its
+    // sinks tell it the tables of topic patterns as they appear
+    TableSink meteredIceberg = new MeteredMaintenance(iceberg, registry);
+    TableSink meteredDelta = new MeteredMaintenance(delta, registry);
+    this.maintenance =
+        dev.floe.compaction.MaintenanceScheduler.start(
+            config, Map.of(iceberg.format(), meteredIceberg, delta.format(), meteredDelta));
+    try {
+      // the pipeline commits through sinks that also tell catalog sync; status uses the sinks
+      // directly
+      this.pipeline =
+          new Pipeline(
+              config,
+              Map.of(
+                  iceberg.format(),
+                  new ListeningTableSink(maintenance.watching(meteredIceberg), catalogSync),
+                  delta.format(),
+                  new ListeningTableSink(maintenance.watching(meteredDelta), catalogSync)),
+              new PipelineStats(registry));
+    } catch (RuntimeException e) {
+      maintenance.close(); // its thread would outlive a Materializer that never started
+      catalogSync.close();
+      throw e;
+    }
     this.config = config;
   }
 
   void start() {
     pipeline.start();
     registerExisting();
-    maintenance =
-        dev.floe.compaction.MaintenanceScheduler.start(
-            config,
-            Map.of(
-                iceberg.format(),
-                new MeteredMaintenance(iceberg, registry),
-                delta.format(),
-                new MeteredMaintenance(delta, registry)));
   }
 
   /**

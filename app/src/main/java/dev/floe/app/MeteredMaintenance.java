@@ -1,6 +1,7 @@
 package dev.floe.app;
 
 import dev.floe.core.PartitionOffsets;
+import dev.floe.core.sink.MaintenanceJob;
 import dev.floe.core.sink.TableSink;
 import dev.floe.core.sink.TableSpec;
 import dev.floe.core.sink.TableSummary;
@@ -52,6 +53,12 @@ final class MeteredMaintenance implements TableSink {
   @Override
   public String expireSnapshots(TableSpec table, Duration olderThan) {
     return timed(table, "expire-snapshots", () -> sink.expireSnapshots(table, olderThan));
+  }
+
+  @Override
+  public String maintain(TableSpec table, MaintenanceJob job) {
+    String name = job.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    return timed(table, name, () -> sink.maintain(table, job));
   }
 
   private String timed(TableSpec table, String job, Supplier<String> run) {

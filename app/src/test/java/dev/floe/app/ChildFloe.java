@@ -43,20 +43,22 @@ final class ChildFloe implements AutoCloseable {
 
   /** Starts {@code floe run}; its whole log also goes to {@code log} for post-mortems. */
   static ChildFloe run(Path config, Path log) {
+    return command(log, "run", "--config", config.toString(), "--progress-every", "1");
+  }
+
+  /** Starts any floe command, e.g. {@code maintain}; its output goes to {@code log}. */
+  static ChildFloe command(Path log, String... args) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            List.of(
-                java,
-                "-Xmx512m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                FloeCommand.class.getName(),
-                "run",
-                "--config",
-                config.toString(),
-                "--progress-every",
-                "1"));
+    List<String> command = new java.util.ArrayList<>();
+    command.addAll(
+        List.of(
+            java,
+            "-Xmx512m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            FloeCommand.class.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("FLOE_LOG_LEVEL", "DEBUG");
     pb.redirectErrorStream(true);
     try {

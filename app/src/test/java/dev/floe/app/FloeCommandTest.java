@@ -59,7 +59,10 @@ class FloeCommandTest {
         "bad level|    schema-evolution: yolo|'yolo' is not a valid value",
         "upsert without key|    mode: upsert|'tables[0].key.columns': is required with mode: upsert",
         "bad duration|    commit: { interval: soon }|'soon' is not a duration",
-        "bad cron|    maintenance: { compact: every day }|'tables[0].maintenance.compact': 'every day' is not a cron expression",
+        "bad cron|    maintenance: { compact: every day }|line 10, 'tables[0].maintenance.compact': 'every day' is not a cron expression",
+        "short vacuum|    maintenance: { compact: \"0 0 * * * ?\", vacuum: 5m }|line 10, 'tables[0].maintenance.vacuum': is shorter than 1h",
+        "bad retention|    maintenance: { compact: \"0 0 * * * ?\", remove-orphans: soon }|'tables[0].maintenance.remove-orphans': 'soon' is not a duration",
+        "unknown maintenance key|    maintenance: { compact: \"0 0 * * * ?\", optimise: 1d }|'tables[0].maintenance.optimise': unknown key",
       })
   void validateNamesEachConfigErrorWithItsKey(String what, String line, String message)
       throws IOException {

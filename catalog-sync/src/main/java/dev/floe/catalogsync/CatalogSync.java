@@ -78,7 +78,7 @@ public final class CatalogSync implements CommitListener, AutoCloseable {
 
   private List<String> catalogsOf(TableId table, String format) {
     for (Route r : routes) { // table names are unique across mappings (a config check)
-      if (r.formats().contains(format) && r.mapping().writes(table)) {
+      if (r.formats().contains(format) && r.mapping().produces(table)) {
         return r.catalogs();
       }
     }

@@ -31,7 +31,8 @@ public final class ConfigParser {
           "tables",
           "workers",
           "health",
-          "http");
+          "http",
+          "maintenance");
   private static final Set<String> REGISTRY =
       Set.of("url", "basic-auth", "bearer-token", "timeout", "retry-for");
   private static final Set<String> BASIC_AUTH = Set.of("username", "password");
@@ -255,8 +256,10 @@ public final class ConfigParser {
     List<TableMapping> mappings = new ArrayList<>();
     Map<TableId, TableMapping> owners = new HashMap<>();
     String defaultCatalog = defaultCatalog(catalogs);
+    Maintenance defaults = MaintenanceParser.parse(root, Maintenance.NONE); // mappings inherit it
     for (int i = 0; i < nodes.size(); i++) {
-      TableMapping m = TableMappingParser.parse(i, nodes.get(i), catalogs, defaultCatalog, baseDir);
+      TableMapping m =
+          TableMappingParser.parse(i, nodes.get(i), catalogs, defaultCatalog, baseDir, defaults);
       for (String topic : m.topics()) {
         TableMapping previous = owners.putIfAbsent(m.tableFor(topic), m);
         if (previous != null && previous != m) {

@@ -17,9 +17,7 @@ import java.util.regex.Pattern;
  *     null
  * @param key how the record key is decoded and whether it becomes columns
  * @param schemaEvolution which source schema changes the table follows
- * @param compactSchedule a Quartz cron expression for compacting the mapping's tables, or null
- * @param expireSnapshotsAfter with a compact schedule: snapshots older than this are expired after
- *     each scheduled compaction; null keeps them
+ * @param maintenance the mapping's {@code maintenance} block over the top-level one
  * @param deadLetterTopic with {@code on-error: dead-letter}: the topic template ({@code ${topic}}
  *     is the source topic) that bad records go to; else null
  * @param cdcKeepOp in CDC mode: keep the event's {@code op} and {@code ts_ms} as columns {@code
@@ -47,8 +45,7 @@ public record TableMapping(
     boolean cdcKeepOp,
     SchemaEvolution schemaEvolution,
     String deadLetterTopic,
-    String compactSchedule,
-    java.time.Duration expireSnapshotsAfter,
+    Maintenance maintenance,
     List<String> registerIn) {
 
   public enum Format {
@@ -101,60 +98,41 @@ public record TableMapping(
     DEAD_LETTER
   }
 
-  /** A mapping registered in no catalog besides its home. */
-  public TableMapping(
-      int index,
-      List<String> topics,
-      Pattern topicPattern,
-      String tableTemplate,
-      List<Format> formats,
-      Mode mode,
-      List<PartitionField> partitionBy,
-      CommitPolicy commit,
-      String catalog,
-      OnError onError,
-      long targetFileSizeBytes,
-      String kafkaMetadataColumn,
-      Map<String, String> tableProperties,
-      ValueFormat valueFormat,
-      String valueSchema,
-      KeySettings key,
-      boolean cdcKeepOp,
-      SchemaEvolution schemaEvolution,
-      String deadLetterTopic,
-      String compactSchedule,
-      java.time.Duration expireSnapshotsAfter) {
-    this(
-        index,
-        topics,
-        topicPattern,
-        tableTemplate,
-        formats,
-        mode,
-        partitionBy,
-        commit,
-        catalog,
-        onError,
-        targetFileSizeBytes,
-        kafkaMetadataColumn,
-        tableProperties,
-        valueFormat,
-        valueSchema,
-        key,
-        cdcKeepOp,
-        schemaEvolution,
-        deadLetterTopic,
-        compactSchedule,
-        expireSnapshotsAfter,
-        List.of());
-  }
-
   public TableMapping {
     registerIn = List.copyOf(registerIn);
     topics = List.copyOf(topics);
     formats = List.copyOf(formats);
     partitionBy = List.copyOf(partitionBy);
     tableProperties = Map.copyOf(tableProperties);
+  }
+
+  /** A Quartz cron expression for compacting the mapping's tables, or null. */
+  public String compactSchedule() {
+    return maintenance.compact();
+  }
+
+  /** Snapshots older than this are expired after each scheduled compaction; null keeps them. */
+  public java.time.Duration expireSnapshotsAfter() {
+    return maintenance.expireSnapshots();
+  }
+
+  /**
+   * Whether this mapping writes table {@code id}: the table of one of its topics, or for a topic
+   * pattern a table of its template's shape ({@code ${topic}} stands for a sanitized topic name).
+   */
+  public boolean produces(TableId id) {
+    if (topicPattern == null) {
+      return topics.stream().anyMatch(t -> tableFor(t).equals(id));
+    }
+    String[] parts = tableTemplate.split("\\$\\{topic}", -1);
+    StringBuilder regex = new StringBuilder();
+    for (int i = 0; i < parts.length; i++) {
+      regex.append(Pattern.quote(parts[i].toLowerCase(Locale.ROOT)));
+      if (i < parts.length - 1) {
+        regex.append("[a-z0-9_]+");
+      }
+    }
+    return Pattern.matches(regex.toString(), id.toString());
   }
 
   /** Whether records of {@code topic} go to this mapping's table. */
@@ -170,19 +148,6 @@ public record TableMapping(
   public TableId tableFor(String topic) {
     String safe = topic.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
     return TableId.parse(tableTemplate.replace("${topic}", safe));
-  }
-
-  /**
-   * Whether this mapping writes the table {@code id}: {@code ${topic}} in the template stands for
-   * any topic name as {@link #tableFor} rewrites it. Table names are unique across mappings.
-   */
-  public boolean writes(TableId id) {
-    String[] parts = tableTemplate.split(Pattern.quote("${topic}"), -1);
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < parts.length; i++) {
-      b.append(i > 0 ? "[a-z0-9_]+" : "").append(Pattern.quote(parts[i]));
-    }
-    return id.toString().matches(b.toString());
   }
 
   /** The dead-letter topic of records of {@code topic}, or null when the mapping has none. */

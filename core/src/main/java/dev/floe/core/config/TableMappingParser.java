@@ -52,7 +52,8 @@ final class TableMappingParser {
       ConfigNode node,
       Map<String, CatalogSettings> catalogs,
       String defaultCatalog,
-      java.nio.file.Path baseDir) {
+      java.nio.file.Path baseDir,
+      Maintenance maintenance) {
     node.rejectUnknownKeys(TABLE);
     List<String> topics = node.stringList("topics");
     String patternText = node.string("topic-pattern", null);
@@ -140,8 +141,7 @@ final class TableMappingParser {
             TableMapping.SchemaEvolution.class,
             TableMapping.SchemaEvolution.FULL),
         deadLetterTopic(node),
-        compactSchedule(node),
-        expireSnapshotsAfter(node),
+        MaintenanceParser.parse(node, maintenance),
         registerIn);
   }
 
@@ -182,31 +182,6 @@ final class TableMappingParser {
       }
     }
     return names;
-  }
-
-  /** The cron text; its syntax is checked by the scheduler, which knows Quartz's dialect. */
-  private static String compactSchedule(ConfigNode node) {
-    if (!node.has("maintenance")) {
-      return null;
-    }
-    ConfigNode m = node.child("maintenance");
-    m.rejectUnknownKeys(Set.of("compact", "expire-snapshots"));
-    return m.string("compact", null);
-  }
-
-  private static java.time.Duration expireSnapshotsAfter(ConfigNode node) {
-    if (!node.has("maintenance")) {
-      return null;
-    }
-    ConfigNode m = node.child("maintenance");
-    java.time.Duration after = m.duration("expire-snapshots", null);
-    if (after != null && m.string("compact", null) == null) {
-      throw m.error(
-          "expire-snapshots",
-          "runs after each scheduled compaction, and there is no compact schedule",
-          "add compact: \"0 0 * * * ?\" (hourly), or run floe maintain --job expire");
-    }
-    return after;
   }
 
   private static String deadLetterTopic(ConfigNode node) {

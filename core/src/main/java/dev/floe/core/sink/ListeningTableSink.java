@@ -7,7 +7,7 @@ import dev.floe.core.PartitionOffsets;
  * sits here, not in the consumer, so that commit coordination does not change to add it.
  *
  * <p>Every method of {@link TableSink} and {@link WriteBatch} is delegated, default methods too: a
- * default left out would silently do nothing here (ListeningTableSinkTest checks them all).
+ * default left out would silently do nothing here (SinkDecoratorsTest in app checks them all).
  */
 public final class ListeningTableSink implements TableSink {
   private static final org.slf4j.Logger LOG =
@@ -48,6 +48,11 @@ public final class ListeningTableSink implements TableSink {
   @Override
   public String expireSnapshots(TableSpec table, java.time.Duration olderThan) {
     return sink.expireSnapshots(table, olderThan);
+  }
+
+  @Override
+  public String maintain(TableSpec table, MaintenanceJob job) {
+    return sink.maintain(table, job);
   }
 
   @Override

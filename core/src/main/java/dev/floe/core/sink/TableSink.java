@@ -48,6 +48,21 @@ public interface TableSink extends AutoCloseable {
     return null;
   }
 
+  /**
+   * Runs one maintenance job on the table now and describes what it did (files and bytes before and
+   * after, duration) in one line; null when this format has no such job. Safe beside ingestion.
+   *
+   * @throws dev.floe.core.TransientException when the job lost a race with a concurrent commit or
+   *     storage failed; the table is as it was, and the job can run again
+   */
+  default String maintain(TableSpec table, MaintenanceJob job) {
+    return switch (job.kind()) {
+      case COMPACT -> job.dryRun() ? null : compact(table);
+      case EXPIRE -> expireSnapshots(table, job.retention());
+      default -> null;
+    };
+  }
+
   @Override
   void close();
 }

@@ -310,7 +310,7 @@ class ConfigParserTest {
         .isEqualTo(CatalogSettings.DEFAULT_REFRESH_INTERVAL);
     assertThat(config.catalog("hms").orElseThrow().refreshInterval()).hasHours(1);
     assertThat(config.catalog("glue").orElseThrow().uri()).as("Glue's endpoint is AWS's").isNull();
-    assertThat(m.writes(dev.floe.core.TableId.parse("sales.orders"))).isTrue();
+    assertThat(m.produces(dev.floe.core.TableId.parse("sales.orders"))).isTrue();
   }
 
   @Test
@@ -410,5 +410,54 @@ class ConfigParserTest {
     assertThatThrownBy(() -> parse("http: { prot: 80 }\n" + MINIMAL))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("did you mean 'port'");
+  }
+
+  @Test
+  void mappingsInheritTheTopLevelMaintenanceBlockKeyByKey() {
+    FloeConfig config =
+        parse(
+            MINIMAL.replace(
+                    "tables:\n",
+                    "maintenance: { compact: \"0 0 * * * ?\", expire-snapshots: 7d, vacuum: 7d }\n"
+                        + "tables:\n")
+                + "    maintenance: { compact: \"0 */15 * * * ?\", remove-orphans: 3d,"
+                + " rewrite-manifests: 100 }\n"
+                + "  - topic-pattern: \"web\\\\..*\"\n"
+                + "    table: raw.${topic}\n");
+
+    Maintenance own = config.tables().get(0).maintenance();
+    assertThat(own)
+        .isEqualTo(
+            new Maintenance(
+                "0 */15 * * * ?",
+                java.time.Duration.ofDays(7),
+                java.time.Duration.ofDays(3),
+                java.time.Duration.ofDays(7),
+                100));
+    Maintenance inherited = config.tables().get(1).maintenance();
+    assertThat(inherited.compact()).isEqualTo("0 0 * * * ?");
+    assertThat(inherited.removeOrphans()).isNull();
+    assertThat(config.tables().get(1).produces(TableId.parse("raw.web_clicks"))).isTrue();
+    assertThat(config.tables().get(1).produces(TableId.parse("sales.web_clicks"))).isFalse();
+    assertThat(config.tables().get(0).produces(TableId.parse("sales.orders"))).isTrue();
+    assertThat(parse(MINIMAL).tables().get(0).maintenance()).isEqualTo(Maintenance.NONE);
+  }
+
+  @Test
+  void maintenanceErrorsNameTheKeyAndLine() {
+    assertThatThrownBy(() -> parse(MINIMAL + "    maintenance: { compact: \"0 0 25 * * ?\" }\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "line 8, 'tables[0].maintenance.compact': '0 0 25 * * ?' is not a cron");
+    assertThatThrownBy(
+            () -> parse(MINIMAL + "    maintenance: { compact: \"0 0 * * * ?\", vacuum: 10m }\n"))
+        .hasMessageContaining("'tables[0].maintenance.vacuum': is shorter than 1h");
+    assertThatThrownBy(
+            () -> parse(MINIMAL + "    maintenance: { compact: \"0 0 * * * ?\", optimize: 1d }\n"))
+        .hasMessageContaining("'tables[0].maintenance.optimize': unknown key");
+    assertThatThrownBy(() -> parse(MINIMAL + "    maintenance: { remove-orphans: 3d }\n"))
+        .hasMessageContaining("there is no compact schedule");
+    assertThatThrownBy(() -> parse("maintenance: { compact: often }\n" + MINIMAL))
+        .hasMessageContaining("line 1, 'maintenance.compact'");
   }
 }

@@ -206,7 +206,7 @@ final class CopyOnWrite {
   }
 
   /** The file's own schema, with the field ids it was written with. */
-  private static Schema schema(Path path) {
+  static Schema schema(Path path) {
     try (ParquetFileReader reader =
         ParquetFileReader.open(
             HadoopInputFile.fromPath(

@@ -3,10 +3,12 @@ package dev.floe.sinks.delta;
 import dev.floe.core.PartitionOffsets;
 import dev.floe.core.TableId;
 import dev.floe.core.config.FloeConfig;
+import dev.floe.core.sink.MaintenanceJob;
 import dev.floe.core.sink.TableSink;
 import dev.floe.core.sink.TableSpec;
 import dev.floe.core.sink.WriteBatch;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +26,9 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class DeltaTableSink implements TableSink {
   /** The directory under the warehouse that holds Delta tables. */
   public static final String ROOT = "delta-tables";
+
+  /** VACUUM's retention when the job names none: Delta's own default. */
+  static final Duration DEFAULT_VACUUM = Duration.ofDays(7);
 
   private final Path warehouse;
   private final org.apache.hadoop.conf.Configuration conf;
@@ -97,6 +102,52 @@ public final class DeltaTableSink implements TableSink {
     Set<String> keep =
         partial ? Set.of(meta.getSchema().getFieldNames()) : Set.copyOf(meta.getPartitionColumns());
     return DeltaSchemaEvolution.plan(table, meta.getSchema(), keep, rows).described();
+  }
+
+  /** OPTIMIZE: small files bin-packed per partition (see {@link DeltaOptimize}). */
+  @Override
+  public String compact(TableSpec table) {
+    return maintain(table, MaintenanceJob.of(MaintenanceJob.Kind.COMPACT));
+  }
+
+  /** Log cleanup: log files before the latest checkpoint older than {@code olderThan} go. */
+  @Override
+  public String expireSnapshots(TableSpec table, Duration olderThan) {
+    return maintain(table, new MaintenanceJob(MaintenanceJob.Kind.EXPIRE, olderThan, 0, false));
+  }
+
+  /**
+   * Runs OPTIMIZE ({@code compact}), log cleanup ({@code expire}), a checkpoint, or VACUUM ({@code
+   * vacuum} and {@code orphans}: both delete unreferenced files); null for {@code
+   * rewrite-manifests}, which Delta has no use for.
+   */
+  @Override
+  public String maintain(TableSpec table, MaintenanceJob job) {
+    TableLog log = log(table.id());
+    Path at = location(table.id());
+    Duration retention = job.retention() == null ? DEFAULT_VACUUM : job.retention();
+    return switch (job.kind()) {
+      case COMPACT ->
+          new DeltaOptimize(table.id(), at, log, table.targetFileSizeBytes()).run(job.dryRun());
+      case EXPIRE -> DeltaLogCleanup.run(table.id(), at, log, retention, job.dryRun());
+      case CHECKPOINT -> checkpoint(table, log, job.dryRun());
+      case VACUUM, ORPHANS -> DeltaVacuum.run(table.id(), at, log, retention, job.dryRun());
+      case REWRITE_MANIFESTS -> null;
+    };
+  }
+
+  private static String checkpoint(TableSpec table, TableLog log, boolean dryRun) {
+    long start = System.nanoTime();
+    if (!log.exists()) {
+      return table.id() + ": no Delta table yet, nothing to checkpoint";
+    }
+    long version = dryRun ? log.version() : log.checkpoint();
+    return String.format(
+        "%s: %s version %d, in %d ms",
+        table.id(),
+        dryRun ? "would checkpoint" : "checkpointed",
+        version,
+        (System.nanoTime() - start) / 1_000_000);
   }
 
   @Override

@@ -280,6 +280,80 @@ final class TableLog {
     return PartitionOffsets.empty();
   }
 
+  /** A transaction reading the latest version, for a maintenance rewrite of its files. */
+  OptimisticTransaction startRewrite() {
+    return log.startTransaction();
+  }
+
+  /** The data files of the version {@code txn} reads. */
+  List<AddFile> files(OptimisticTransaction txn) {
+    return txn.readVersion() < 0
+        ? List.of()
+        : log.getSnapshotForVersionAsOf(txn.readVersion()).getAllFiles();
+  }
+
+  /**
+   * Commits a rewrite that changes no rows ({@code remove} + {@code add} with dataChange=false).
+   * Delta's conflict check fails it with {@link DeltaConcurrentModificationException} when a commit
+   * since {@code txn} started removed one of the same files (an upsert's copy-on-write): committing
+   * then would bring back the rows that commit took out.
+   */
+  long commitRewrite(OptimisticTransaction txn, List<Action> actions, String what) {
+    Operation op =
+        new Operation(Operation.Name.MANUAL_UPDATE, Map.of(), Map.of(), Optional.of(what));
+    return txn.commit(actions, op, ENGINE).getVersion();
+  }
+
+  /** Writes a checkpoint of the latest version; returns that version, -1 for no table. */
+  long checkpoint() {
+    io.delta.standalone.Snapshot latest = log.update();
+    if (latest.getVersion() < 0) {
+      return -1;
+    }
+    // delta-standalone checkpoints by itself every delta.checkpointInterval commits; its public API
+    // has no checkpoint call, the implementation class has
+    ((io.delta.standalone.internal.DeltaLogImpl) log).checkpoint();
+    return latest.getVersion();
+  }
+
+  /**
+   * Paths (as {@code add}/{@code remove} actions write them) that the latest version references, or
+   * that it removed at or after {@code sinceMillis}: readers of those recent versions may still
+   * open them.
+   */
+  java.util.Set<String> referencedPaths(long sinceMillis) {
+    io.delta.standalone.Snapshot latest = log.update();
+    java.util.Set<String> paths = new java.util.HashSet<>();
+    if (latest.getVersion() < 0) {
+      return paths;
+    }
+    latest.getAllFiles().forEach(f -> paths.add(f.getPath()));
+    // removes are kept in the snapshot state for delta.deletedFileRetentionDuration (1 week)
+    scala.jdk.javaapi.CollectionConverters.asJava(
+            ((io.delta.standalone.internal.SnapshotImpl) latest).tombstones())
+        .forEach(
+            r -> {
+              if (r.getDeletionTimestamp().orElse(Long.MAX_VALUE) >= sinceMillis) {
+                paths.add(r.getPath());
+              }
+            });
+    return paths;
+  }
+
+  /** The newest version written by a Floe ingestion commit (it lists the offsets), or -1. */
+  long newestFloeCommit() {
+    for (long v = version(); v >= 0; v--) {
+      CommitInfo info = commitInfo(v);
+      if (info == null) {
+        return -1; // cleaned up before: nothing older is readable either
+      }
+      if (LogOffsets.commitId(info) != null) {
+        return v;
+      }
+    }
+    return -1;
+  }
+
   private CommitInfo commitInfo(long version) {
     try {
       return log.getCommitInfoAt(version);

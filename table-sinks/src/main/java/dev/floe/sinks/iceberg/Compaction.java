@@ -199,7 +199,38 @@ final class Compaction {
                             worth.add(g);
                           }
                         }));
+    addDeadDeletes(base, bySpec, worth);
     return worth;
+  }
+
+  /**
+   * Adds to each rewritten partition every delete file it holds at the start snapshot, also those
+   * that no task listed (equality deletes whose key ranges miss every file): once all of the
+   * partition's data files are rewritten with the start snapshot's sequence number, no equality
+   * delete of that snapshot applies to them and no position delete names them, so those files only
+   * cost readers. Deletes committed meanwhile have higher sequence numbers and stay.
+   */
+  private void addDeadDeletes(
+      Snapshot base, Map<Integer, StructLikeMap<Group>> bySpec, List<Group> worth) {
+    if (worth.isEmpty()) {
+      return;
+    }
+    Set<Group> rewritten = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    rewritten.addAll(worth);
+    for (org.apache.iceberg.ManifestFile m : base.deleteManifests(table.io())) {
+      try (org.apache.iceberg.ManifestReader<DeleteFile> reader =
+          org.apache.iceberg.ManifestFiles.readDeleteManifest(m, table.io(), table.specs())) {
+        for (DeleteFile d : reader) {
+          StructLikeMap<Group> groups = bySpec.get(d.specId());
+          Group g = groups == null ? null : groups.get(d.partition());
+          if (g != null && rewritten.contains(g)) {
+            g.deletes.putIfAbsent(d.location(), d.copyWithoutStats());
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
   }
 
   /**
@@ -213,9 +244,16 @@ final class Compaction {
     long rows = 0;
     long read = 0;
     DataWriter<Record> writer = null;
+    Map<String, Object> loaded = new HashMap<>(); // the partition's delete files, read once
     try {
       for (FileScanTask task : g.tasks) {
-        GenericDeleteFilter deletes = new GenericDeleteFilter(table.io(), task, schema, schema);
+        GenericDeleteFilter deletes =
+            new GenericDeleteFilter(table.io(), task, schema, schema) {
+              @Override
+              protected org.apache.iceberg.data.DeleteLoader newDeleteLoader() {
+                return new CachingDeleteLoader(this::loadInputFile, loaded);
+              }
+            };
         Schema required = deletes.requiredSchema();
         Map<Integer, ?> constants =
             PartitionUtil.constantsMap(task, IdentityPartitionConverters::convertConstant);

@@ -147,6 +147,45 @@ public final class IcebergTableSink implements TableSink {
         + " (the newest Floe commit is always kept)";
   }
 
+  /** Orphan removal's safety window when the job names none. */
+  static final java.time.Duration DEFAULT_ORPHANS = java.time.Duration.ofDays(3);
+
+  /** Expiry's retention when the job names none. */
+  static final java.time.Duration DEFAULT_EXPIRY = java.time.Duration.ofDays(7);
+
+  /**
+   * Runs compaction, snapshot expiry, orphan-file removal ({@code orphans} and {@code vacuum}) or a
+   * manifest rewrite; null for {@code checkpoint}, which Iceberg has no use for.
+   */
+  @Override
+  public String maintain(TableSpec table, dev.floe.core.sink.MaintenanceJob job) {
+    if (job.kind() == dev.floe.core.sink.MaintenanceJob.Kind.CHECKPOINT) {
+      return null;
+    }
+    if (job.kind() == dev.floe.core.sink.MaintenanceJob.Kind.COMPACT) {
+      return compact(table, job.dryRun()).describe();
+    }
+    Table t = tables.load(table);
+    if (t == null) {
+      return table.id() + ": no Iceberg table yet, nothing to do";
+    }
+    return switch (job.kind()) {
+      case EXPIRE ->
+          job.dryRun()
+              ? table.id() + ": expiry has no dry run; it keeps the newest Floe commit"
+              : expireSnapshots(table, job.retention() == null ? DEFAULT_EXPIRY : job.retention());
+      case ORPHANS, VACUUM ->
+          OrphanFiles.run(
+              table.id(),
+              t,
+              job.retention() == null ? DEFAULT_ORPHANS : job.retention(),
+              job.dryRun());
+      case REWRITE_MANIFESTS ->
+          ManifestRewrite.run(table.id(), t, job.manifestsAbove(), job.dryRun());
+      default -> throw new IllegalStateException("unhandled " + job.kind());
+    };
+  }
+
   @Override
   public void close() {
     catalogs.close();
