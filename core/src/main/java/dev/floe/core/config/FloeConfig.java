@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param workers consumer threads in this process; each is one member of the consumer group
  * @param unhealthyAfter how long a fault (storage, catalog, registry, broker) may last before Floe
  *     reports itself unhealthy; it keeps retrying either way
+ * @param s3 how to reach the object store of an {@code s3://} warehouse; null for a local one
  */
 public record FloeConfig(
     Map<String, String> kafka,
@@ -20,7 +21,8 @@ public record FloeConfig(
     Map<String, CatalogSettings> catalogs,
     List<TableMapping> tables,
     int workers,
-    java.time.Duration unhealthyAfter) {
+    java.time.Duration unhealthyAfter,
+    S3Settings s3) {
 
   /** How long a fault may last before Floe reports itself unhealthy, unless configured. */
   public static final java.time.Duration DEFAULT_UNHEALTHY_AFTER = java.time.Duration.ofMinutes(1);
@@ -34,6 +36,22 @@ public record FloeConfig(
       List<TableMapping> tables,
       int workers) {
     this(kafka, schemaRegistry, warehouse, catalogs, tables, workers, DEFAULT_UNHEALTHY_AFTER);
+  }
+
+  /** A config with a local warehouse. */
+  public FloeConfig(
+      Map<String, String> kafka,
+      RegistrySettings schemaRegistry,
+      String warehouse,
+      Map<String, CatalogSettings> catalogs,
+      List<TableMapping> tables,
+      int workers,
+      java.time.Duration unhealthyAfter) {
+    this(kafka, schemaRegistry, warehouse, catalogs, tables, workers, unhealthyAfter, null);
+  }
+
+  public boolean warehouseOnS3() {
+    return warehouse.startsWith("s3://");
   }
 
   public FloeConfig {
@@ -68,6 +86,7 @@ public record FloeConfig(
         + schemaRegistry
         + ", warehouse="
         + warehouse
+        + (s3 == null ? "" : ", s3=" + s3)
         + ", catalogs="
         + catalogs.values()
         + ", tables="
