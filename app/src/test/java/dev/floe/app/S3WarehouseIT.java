@@ -218,12 +218,7 @@ class S3WarehouseIT {
           secret-access-key: %s
         """
                 .formatted(
-                    broker.bootstrapServers(),
-                    group,
-                    registry.url(),
-                    warehouse,
-                    endpoint,
-                    SECRET)
+                    broker.bootstrapServers(), group, registry.url(), warehouse, endpoint, SECRET)
             + tablesYaml;
     return Files.writeString(dir.resolve("floe.yaml"), yaml);
   }

@@ -47,6 +47,10 @@ public final class WarehouseIO {
       return props;
     }
     props.put(CatalogProperties.FILE_IO_IMPL, S3_FILE_IO);
+    // Iceberg's general AWS client factory also serves Glue, DynamoDB and KMS and needs their SDK
+    // modules on the classpath; the S3-only factory needs just the s3 module
+    props.put(
+        "s3.client-factory-impl", "org.apache.iceberg.aws.s3.DefaultS3FileIOAwsClientFactory");
     if (s3.endpoint() != null) {
       props.put("s3.endpoint", s3.endpoint());
     }
@@ -58,6 +62,8 @@ public final class WarehouseIO {
     if (region != null) {
       props.put("client.region", region);
     }
+    // the JDK's HTTP client (url-connection-client, 20 KB) instead of Apache HttpClient 5
+    props.put("http-client.type", "urlconnection");
     props.put("s3.path-style-access", String.valueOf(s3.pathStyleAccess()));
     if (s3.hasStaticCredentials()) {
       props.put("s3.access-key-id", s3.accessKeyId());
