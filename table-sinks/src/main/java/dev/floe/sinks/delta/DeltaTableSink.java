@@ -6,12 +6,15 @@ import dev.floe.core.config.FloeConfig;
 import dev.floe.core.sink.TableSink;
 import dev.floe.core.sink.TableSpec;
 import dev.floe.core.sink.WriteBatch;
+import dev.floe.sinks.iceberg.LocalFileIO;
+import dev.floe.sinks.iceberg.WarehouseIO;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import org.apache.iceberg.io.FileIO;
 
 /**
  * Writes rows into Delta Lake tables as Parquet data files and commits each batch, with the source
@@ -25,13 +28,14 @@ public final class DeltaTableSink implements TableSink {
   /** The directory under the warehouse that holds Delta tables. */
   public static final String ROOT = "delta-tables";
 
-  private final Path warehouse;
+  private final String warehouse;
   private final org.apache.hadoop.conf.Configuration conf;
+  private final FileIO io;
   private final Map<TableId, TableLog> logs = new ConcurrentHashMap<>();
   private final Map<TableId, ReentrantLock> commitLocks = new ConcurrentHashMap<>();
 
   public DeltaTableSink(FloeConfig config) {
-    this(config.warehouse());
+    this(config.warehouse(), TableLog.configuration(config.s3()), WarehouseIO.open(config));
   }
 
   /**
@@ -43,8 +47,34 @@ public final class DeltaTableSink implements TableSink {
 
   /** With a Hadoop configuration of the caller's, e.g. another log store. */
   DeltaTableSink(String warehouse, org.apache.hadoop.conf.Configuration conf) {
-    this.warehouse = Path.of(warehouse);
+    this(warehouse, conf, new LocalFileIO());
+  }
+
+  /**
+   * @param io writes the data files (the log goes through {@code conf}'s file system)
+   */
+  private DeltaTableSink(String warehouse, org.apache.hadoop.conf.Configuration conf, FileIO io) {
+    this.warehouse = warehouse;
     this.conf = conf;
+    this.io = io;
+  }
+
+  /**
+   * Where the Delta table {@code id} lives: under a local warehouse as {@link #location(String,
+   * TableId)}; under {@code s3://bucket/prefix} as {@code s3a://bucket/prefix/delta-tables/...},
+   * the scheme of Hadoop's S3A file system, which Delta's log store for S3 runs on.
+   */
+  public static String uri(String warehouse, TableId id) {
+    if (!warehouse.startsWith("s3://")) {
+      return location(warehouse, id).toString();
+    }
+    StringBuilder uri =
+        new StringBuilder("s3a://").append(warehouse.substring("s3://".length())).append('/');
+    uri.append(ROOT);
+    for (String level : id.namespace()) {
+      uri.append('/').append(level);
+    }
+    return uri.append('/').append(id.name()).toString();
   }
 
   /** Where the Delta table {@code id} lives under {@code warehouse}. */
@@ -70,7 +100,7 @@ public final class DeltaTableSink implements TableSink {
   @Override
   public WriteBatch newBatch(TableSpec table) {
     ReentrantLock lock = commitLocks.computeIfAbsent(table.id(), k -> new ReentrantLock());
-    return new DeltaWriteBatch(table, location(table.id()), log(table.id()), lock);
+    return new DeltaWriteBatch(table, location(table.id()), io, log(table.id()), lock);
   }
 
   /**
@@ -96,13 +126,14 @@ public final class DeltaTableSink implements TableSink {
   @Override
   public void close() {
     logs.clear();
+    io.close();
   }
 
-  private Path location(TableId id) {
-    return location(warehouse.toString(), id);
+  private String location(TableId id) {
+    return uri(warehouse, id);
   }
 
   private TableLog log(TableId id) {
-    return logs.computeIfAbsent(id, i -> new TableLog(i, location(i).toString(), conf));
+    return logs.computeIfAbsent(id, i -> new TableLog(i, location(i), conf));
   }
 }
