@@ -37,9 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Warehouses on S3 ({@code warehouse: s3://bucket/prefix}) against a real S3-compatible server
  * (S3Mock in a child JVM, path-style access): upserts, compaction and a SIGKILLed {@code floe run}
- * land every record exactly once, as Iceberg's generic reader sees the tables through the catalog
- * and S3FileIO; a wrong bucket or endpoint stops {@code floe run} at start-up without printing the
- * secret.
+ * land every record exactly once in Iceberg and Delta tables, as Iceberg's generic reader sees them
+ * through the catalog and S3FileIO, and delta-standalone with parquet-hadoop over Hadoop's S3A; a
+ * wrong bucket or endpoint stops {@code floe run} at start-up without printing the secret.
  */
 class S3WarehouseIT {
   static final KafkaBroker broker = SharedServices.broker();
@@ -73,6 +73,7 @@ class S3WarehouseIT {
             tables:
               - topics: [%s]
                 table: bank.accounts
+                formats: [iceberg, delta]
                 mode: upsert
                 key: { format: string, columns: [id] }
                 partition-by: ["bucket[2](id)"]
@@ -87,7 +88,16 @@ class S3WarehouseIT {
             Duration.ofSeconds(120),
             () ->
                 IcebergTables.exists(config, "bank.accounts")
-                    && IcebergTables.committed(config, "bank.accounts").asMap().equals(ends));
+                    && IcebergTables.committed(config, "bank.accounts").asMap().equals(ends)
+                    && ends.entrySet().stream()
+                        .allMatch(
+                            e ->
+                                DeltaTables.txnVersion(
+                                        config,
+                                        "bank.accounts",
+                                        e.getKey().topic(),
+                                        e.getKey().partition())
+                                    == e.getValue()));
     assertThat(failure).isNull();
 
     assertThat(IcebergTables.load(config, "bank.accounts").location())
@@ -95,6 +105,17 @@ class S3WarehouseIT {
     assertThat(s3.hasObjectsUnder("upserts", "lake/bank/accounts/data/")).isTrue();
     assertThat(Files.exists(dir.resolve("lake"))).as("nothing written locally").isFalse();
     assertThat(accounts(config)).isEqualTo(model);
+    assertThat(s3.hasObjectsUnder("upserts", "lake/delta-tables/bank/accounts/_delta_log/"))
+        .isTrue();
+    Map<String, Long> delta = new HashMap<>();
+    for (Map<String, Object> r : DeltaTables.rows(config, "bank.accounts")) {
+      Long previous = delta.put((String) r.get("id"), (Long) r.get("balance"));
+      assertThat(previous).as("one Delta row per key: %s", r.get("id")).isNull();
+    }
+    assertThat(delta).as("Delta copy-on-write on S3").isEqualTo(model);
+    assertThat(DeltaTables.log(config, "bank.accounts").update().getVersion())
+        .as("several commits, so that later ones rewrite earlier ones' files")
+        .isGreaterThan(3);
 
     Cli.Result compacted =
         Cli.floe("maintain", "--config", file.toString(), "--table", "bank.accounts");
@@ -122,6 +143,7 @@ class S3WarehouseIT {
             tables:
               - topics: [s3-crash]
                 table: raw.crash
+                formats: [iceberg, delta]
                 commit: { interval: 1s, max-records: 2000 }
             """);
     FloeConfig config = ConfigFiles.load(file);
@@ -146,7 +168,11 @@ class S3WarehouseIT {
     try (ChildFloe floe = ChildFloe.run(file, logs.resolve("run-final.log"))) {
       await()
           .atMost(Duration.ofSeconds(180))
-          .until(() -> IcebergTables.rowCount(config, "raw.crash") >= records || !floe.isAlive());
+          .until(
+              () ->
+                  IcebergTables.rowCount(config, "raw.crash") >= records
+                          && DeltaTables.rowCount(config, "raw.crash") >= records
+                      || !floe.isAlive());
       assertThat(floe.terminate()).as("exit after SIGTERM:\n%s", floe.logTail()).isZero();
     }
 
@@ -158,6 +184,13 @@ class S3WarehouseIT {
         produced.stream().map(m -> m.partition() + "/" + m.offset()).collect(Collectors.toSet());
     assertThat(copies).allSatisfy((position, n) -> assertThat(n).as(position).isEqualTo(1L));
     assertThat(copies.keySet()).isEqualTo(expected);
+
+    Map<String, Long> deltaCopies =
+        DeltaTables.rows(config, "raw.crash").stream()
+            .collect(Collectors.groupingBy(DeltaTables::position, Collectors.counting()));
+    assertThat(deltaCopies)
+        .allSatisfy((position, n) -> assertThat(n).as("Delta " + position).isEqualTo(1L));
+    assertThat(deltaCopies.keySet()).isEqualTo(expected);
   }
 
   @Test
