@@ -191,6 +191,13 @@ class S3WarehouseIT {
     assertThat(deltaCopies)
         .allSatisfy((position, n) -> assertThat(n).as("Delta " + position).isEqualTo(1L));
     assertThat(deltaCopies.keySet()).isEqualTo(expected);
+    // 30,000 records in commits of at most 2,000: Delta's checkpoint at version 10 went to S3 too
+    assertThat(DeltaTables.log(config, "raw.crash").update().getVersion()).isGreaterThan(10);
+    assertThat(s3.hasObjectsUnder("crash", "wh/delta-tables/raw/crash/_delta_log/_last_checkpoint"))
+        .isTrue();
+    for (String run : List.of("run-0.log", "run-1.log", "run-final.log")) {
+      assertThat(Files.readString(logs.resolve(run))).as(run).doesNotContain(SECRET);
+    }
   }
 
   @Test
