@@ -201,6 +201,79 @@ class S3WarehouseIT {
   }
 
   @Test
+  void filesLargerThanThePartSizeAreUploadedInPartsForBothFormats() throws Exception {
+    s3.createBucket("bigfiles");
+    broker.createTopic("s3-blobs", 1);
+    // 1 KiB of random bytes each: one ~11 MiB file per format, past S3FileIO's multipart threshold
+    // (1.5 parts)
+    int records = 11_000;
+    Random random = new Random(11);
+    try (ConfluentAvroProducer producer =
+        new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
+      for (int i = 0; i < records; i++) {
+        byte[] payload = new byte[1024];
+        random.nextBytes(payload);
+        GenericRecord blob = new GenericData.Record(BLOB);
+        blob.put("id", (long) i);
+        blob.put("payload", java.nio.ByteBuffer.wrap(payload));
+        producer.send("s3-blobs", blob);
+      }
+      producer.flush();
+    }
+    // parts of 5 MiB (S3's minimum) so that each data file goes up in three
+    Path file =
+        write(
+            "s3://bigfiles/wh",
+            s3.endpoint(),
+            "s3-blobs",
+            """
+            tables:
+              - topics: [s3-blobs]
+                table: raw.blobs
+                formats: [iceberg, delta]
+                kafka-metadata: { enabled: false }
+                commit: { interval: 10m, max-records: %d }
+            """
+                .formatted(records),
+            "  multipart-size: 5MiB\n");
+    FloeConfig config = ConfigFiles.load(file);
+    assertThat(config.s3().multipartSize()).isEqualTo(5L << 20);
+
+    Throwable failure =
+        Pipelines.runUntil(
+            config,
+            Duration.ofSeconds(120),
+            () ->
+                IcebergTables.rowCount(config, "raw.blobs") == records
+                    && DeltaTables.rowCount(config, "raw.blobs") == records);
+    assertThat(failure).isNull();
+
+    List<String> icebergFiles = new java.util.ArrayList<>();
+    IcebergTables.load(config, "raw.blobs")
+        .currentSnapshot()
+        .addedDataFiles(IcebergTables.load(config, "raw.blobs").io())
+        .forEach(f -> icebergFiles.add(f.location()));
+    assertThat(icebergFiles).hasSize(1);
+    String icebergKey = icebergFiles.get(0).substring("s3://bigfiles/".length());
+    assertThat(s3.etag("bigfiles", icebergKey)).as("Iceberg data file").matches(".+-3");
+    List<io.delta.standalone.actions.AddFile> deltaFiles =
+        DeltaTables.log(config, "raw.blobs").update().getAllFiles();
+    assertThat(deltaFiles).hasSize(1);
+    assertThat(s3.etag("bigfiles", "wh/delta-tables/raw/blobs/" + deltaFiles.get(0).getPath()))
+        .as("Delta data file")
+        .matches(".+-3");
+    assertThat(DeltaTables.rows(config, "raw.blobs")).hasSize(records);
+  }
+
+  static final org.apache.avro.Schema BLOB =
+      new org.apache.avro.Schema.Parser()
+          .parse(
+              """
+              {"type": "record", "name": "Blob", "namespace": "it.s3", "fields": [
+                {"name": "id", "type": "long"},
+                {"name": "payload", "type": "bytes"}]}""");
+
+  @Test
   void aMissingBucketStopsFloeRunAtStartUpNamingTheBucketWithoutTheSecret() throws IOException {
     Path file = write("s3://no-such-bucket/wh", s3.endpoint(), "s3-missing", oneTable("s3-bad"));
 
@@ -240,6 +313,12 @@ class S3WarehouseIT {
 
   /** A floe.yaml with an S3 warehouse on the test's S3Mock and static (fake) credentials. */
   private Path write(String warehouse, String endpoint, String group, String tablesYaml)
+      throws IOException {
+    return write(warehouse, endpoint, group, tablesYaml, "");
+  }
+
+  private Path write(
+      String warehouse, String endpoint, String group, String tablesYaml, String moreS3)
       throws IOException {
     String yaml =
         """

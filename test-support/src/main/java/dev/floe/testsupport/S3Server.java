@@ -127,6 +127,30 @@ public final class S3Server implements AutoCloseable {
     }
   }
 
+  /**
+   * The ETag of an object: a multipart upload's ends in {@code -<parts>} (the MD5 of the parts'
+   * MD5s), a single PUT's is the plain MD5 of the content.
+   */
+  public String etag(String bucket, String key) {
+    HttpRequest head =
+        HttpRequest.newBuilder(URI.create(endpoint() + "/" + bucket + "/" + key))
+            .method("HEAD", HttpRequest.BodyPublishers.noBody())
+            .build();
+    try {
+      HttpResponse<Void> response = http.send(head, HttpResponse.BodyHandlers.discarding());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException(
+            "HEAD " + bucket + "/" + key + " answered HTTP " + response.statusCode());
+      }
+      return response.headers().firstValue("ETag").orElseThrow().replace("\"", "");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public Path logFile() {
     return logFile;
   }

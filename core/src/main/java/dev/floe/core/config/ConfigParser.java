@@ -224,6 +224,10 @@ public final class ConfigParser {
               + " default AWS credentials chain");
     }
     long multipart = node.bytes("multipart-size", S3Settings.DEFAULT_MULTIPART_SIZE);
+    if (multipart > Integer.MAX_VALUE) { // Iceberg's S3FileIO takes the part size as an int
+      throw node.error(
+          "multipart-size", "is above 2GiB, the largest part Floe uploads", "use 2GiB or less");
+    }
     if (multipart < 5L * 1024 * 1024) {
       throw node.error(
           "multipart-size", "is below S3's minimum part size of 5MiB", "use 5MiB or more");

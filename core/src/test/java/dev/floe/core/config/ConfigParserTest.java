@@ -391,6 +391,8 @@ class ConfigParserTest {
         .hasMessageContaining("not an http(s) URL");
     assertThatThrownBy(() -> parse(s3 + "s3:\n  multipart-size: 1MB\n"))
         .hasMessageContaining("5MiB");
+    assertThatThrownBy(() -> parse(s3 + "s3:\n  multipart-size: 3GiB\n"))
+        .hasMessageContaining("2GiB");
     assertThatThrownBy(() -> parse(MINIMAL.replace("warehouse: warehouse", "warehouse: s3://L")))
         .hasMessageContaining("valid S3 bucket");
   }

@@ -5,6 +5,11 @@ import dev.floe.core.config.S3Settings;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.CatalogUtil;
+import org.apache.iceberg.aws.AwsClientProperties;
+import org.apache.iceberg.aws.HttpClientProperties;
+import org.apache.iceberg.aws.s3.S3FileIO;
+import org.apache.iceberg.aws.s3.S3FileIOProperties;
 import org.apache.iceberg.io.FileIO;
 
 /**
@@ -14,10 +19,15 @@ import org.apache.iceberg.io.FileIO;
  * multipart uploads.
  */
 public final class WarehouseIO {
-  static final String S3_FILE_IO = "org.apache.iceberg.aws.s3.S3FileIO";
-
   /** The region an S3-compatible store (custom endpoint) is signed for when none is set. */
   static final String DEFAULT_COMPATIBLE_REGION = "us-east-1";
+
+  /**
+   * Iceberg's S3-only client factory (package-private there, hence by name). Its general factory
+   * also serves Glue, DynamoDB and KMS and fails without their SDK modules on the class path.
+   */
+  private static final String S3_ONLY_CLIENT_FACTORY =
+      "org.apache.iceberg.aws.s3.DefaultS3FileIOAwsClientFactory";
 
   private WarehouseIO() {}
 
@@ -31,8 +41,7 @@ public final class WarehouseIO {
    */
   public static FileIO open(S3Settings s3) {
     Map<String, String> props = catalogProperties(s3);
-    return org.apache.iceberg.CatalogUtil.loadFileIO(
-        props.get(CatalogProperties.FILE_IO_IMPL), props, null);
+    return CatalogUtil.loadFileIO(props.get(CatalogProperties.FILE_IO_IMPL), props, null);
   }
 
   /**
@@ -46,13 +55,13 @@ public final class WarehouseIO {
       props.put(CatalogProperties.FILE_IO_IMPL, LocalFileIO.class.getName());
       return props;
     }
-    props.put(CatalogProperties.FILE_IO_IMPL, S3_FILE_IO);
-    // Iceberg's general AWS client factory also serves Glue, DynamoDB and KMS and needs their SDK
-    // modules on the classpath; the S3-only factory needs just the s3 module
-    props.put(
-        "s3.client-factory-impl", "org.apache.iceberg.aws.s3.DefaultS3FileIOAwsClientFactory");
+    props.put(CatalogProperties.FILE_IO_IMPL, S3FileIO.class.getName());
+    props.put(S3FileIOProperties.CLIENT_FACTORY, S3_ONLY_CLIENT_FACTORY);
+    // the JDK's HTTP client (url-connection-client, 33 KB): Iceberg's "apache" type needs the
+    // SDK's apache5-client, which the Maven mirror of this build does not have
+    props.put(HttpClientProperties.CLIENT_TYPE, HttpClientProperties.CLIENT_TYPE_URLCONNECTION);
     if (s3.endpoint() != null) {
-      props.put("s3.endpoint", s3.endpoint());
+      props.put(S3FileIOProperties.ENDPOINT, s3.endpoint());
     }
     String region =
         s3.region() != null
@@ -60,17 +69,17 @@ public final class WarehouseIO {
             // S3-compatible stores ignore the region but the SDK refuses to sign without one
             : s3.endpoint() != null ? DEFAULT_COMPATIBLE_REGION : null;
     if (region != null) {
-      props.put("client.region", region);
+      props.put(AwsClientProperties.CLIENT_REGION, region);
     }
-    // the JDK's HTTP client (url-connection-client, 20 KB) instead of Apache HttpClient 5
-    props.put("http-client.type", "urlconnection");
-    props.put("s3.path-style-access", String.valueOf(s3.pathStyleAccess()));
+    props.put(S3FileIOProperties.PATH_STYLE_ACCESS, String.valueOf(s3.pathStyleAccess()));
     if (s3.hasStaticCredentials()) {
-      props.put("s3.access-key-id", s3.accessKeyId());
-      props.put("s3.secret-access-key", s3.secretAccessKey());
+      props.put(S3FileIOProperties.ACCESS_KEY_ID, s3.accessKeyId());
+      props.put(S3FileIOProperties.SECRET_ACCESS_KEY, s3.secretAccessKey());
     }
-    // S3FileIO switches to a multipart upload once a file passes one part
-    props.put("s3.multipart.size", String.valueOf(Math.min(s3.multipartSize(), Integer.MAX_VALUE)));
+    // a file goes up in parts of this size once it passes 1.5 parts (S3FileIO's threshold)
+    props.put(
+        S3FileIOProperties.MULTIPART_SIZE,
+        String.valueOf(Math.min(s3.multipartSize(), Integer.MAX_VALUE)));
     return props;
   }
 }

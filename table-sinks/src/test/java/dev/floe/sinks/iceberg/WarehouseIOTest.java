@@ -28,7 +28,7 @@ class WarehouseIOTest {
         .containsEntry("client.region", "us-east-1") // a custom endpoint needs some region
         .containsEntry("s3.access-key-id", "id")
         .containsEntry("s3.secret-access-key", "secret")
-        .containsEntry("s3.multipart.size", String.valueOf(16 << 20));
+        .containsEntry("s3.multipart.part-size-bytes", String.valueOf(16 << 20));
     try (FileIO io = WarehouseIO.open(s3)) { // loads with only the SDK modules Floe ships
       assertThat(io.getClass().getName()).isEqualTo("org.apache.iceberg.aws.s3.S3FileIO");
     }
