@@ -338,6 +338,7 @@ class S3WarehouseIT {
         """
                 .formatted(
                     broker.bootstrapServers(), group, registry.url(), warehouse, endpoint, SECRET)
+            + moreS3
             + tablesYaml;
     return Files.writeString(dir.resolve("floe.yaml"), yaml);
   }
