@@ -46,6 +46,7 @@ final class RunCommand implements Callable<Integer> {
     try {
       java.util.Set<String> topics = dev.floe.consumer.KafkaReachability.check(parsed.kafka());
       dev.floe.consumer.KafkaReachability.unmatched(parsed, topics).forEach(LOG::warn);
+      dev.floe.sinks.iceberg.WarehouseReachability.check(parsed);
     } catch (FloeException e) {
       spec.commandLine().getErr().println("floe: " + e.getMessage());
       return ExitCodes.FAILED;

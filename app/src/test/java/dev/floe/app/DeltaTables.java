@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.floe.core.TableId;
 import dev.floe.core.config.FloeConfig;
+import dev.floe.core.config.S3Settings;
 import dev.floe.sinks.delta.DeltaTableSink;
 import io.delta.standalone.DeltaLog;
 import io.delta.standalone.Snapshot;
@@ -44,8 +45,25 @@ final class DeltaTables {
 
   static DeltaLog log(FloeConfig config, String table) {
     return DeltaLog.forTable(
-        new Configuration(),
-        DeltaTableSink.location(config.warehouse(), TableId.parse(table)).toString());
+        hadoop(config), DeltaTableSink.uri(config.warehouse(), TableId.parse(table)));
+  }
+
+  /**
+   * Local files, or Hadoop's S3A for an S3 warehouse, set up here from the config's s3 block rather
+   * than by Floe's own code, so that the reader stays independent of the writer.
+   */
+  static Configuration hadoop(FloeConfig config) {
+    Configuration conf = new Configuration();
+    S3Settings s3 = config.s3();
+    if (s3 != null) {
+      conf.set("fs.s3a.endpoint", s3.endpoint());
+      conf.set("fs.s3a.endpoint.region", "us-east-1");
+      conf.setBoolean("fs.s3a.path.style.access", s3.pathStyleAccess());
+      conf.setBoolean("fs.s3a.connection.ssl.enabled", false);
+      conf.set("fs.s3a.access.key", s3.accessKeyId());
+      conf.set("fs.s3a.secret.key", s3.secretAccessKey());
+    }
+    return conf;
   }
 
   /** Rows in the latest version, summed from the add actions' statistics (cheap to poll). */
@@ -90,7 +108,7 @@ final class DeltaTables {
           new org.apache.hadoop.fs.Path(
               log.getPath(), new org.apache.hadoop.fs.Path(URI.create(file.getPath())));
       try (ParquetReader<Group> reader =
-          ParquetReader.builder(new GroupReadSupport(), path).build()) {
+          ParquetReader.builder(new GroupReadSupport(), path).withConf(hadoop(config)).build()) {
         for (Group g = reader.read(); g != null; g = reader.read()) {
           Map<String, Object> row = new LinkedHashMap<>();
           for (StructField f : schema.getFields()) {

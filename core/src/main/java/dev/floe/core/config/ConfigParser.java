@@ -27,12 +27,21 @@ public final class ConfigParser {
           "kafka",
           "schema-registry",
           "warehouse",
+          "s3",
           "catalogs",
           "tables",
           "workers",
           "health",
           "http",
           "maintenance");
+  private static final Set<String> S3 =
+      Set.of(
+          "endpoint",
+          "region",
+          "path-style-access",
+          "access-key-id",
+          "secret-access-key",
+          "multipart-size");
   private static final Set<String> REGISTRY =
       Set.of("url", "basic-auth", "bearer-token", "timeout", "retry-for");
   private static final Set<String> BASIC_AUTH = Set.of("username", "password");
@@ -92,7 +101,9 @@ public final class ConfigParser {
     RegistrySettings registry =
         root.has("schema-registry") ? registry(root.child("schema-registry")) : null;
     String warehouse = warehouse(root, baseDir);
-    Map<String, CatalogSettings> catalogs = catalogs(root.child("catalogs"), warehouse);
+    S3Settings s3 = s3(root, warehouse);
+    Map<String, CatalogSettings> catalogs =
+        catalogs(root.child("catalogs"), s3 == null ? warehouse : baseDir.toString());
     List<TableMapping> tables = tables(root, catalogs, registry, baseDir);
     int workers = root.intValue("workers", 1, 1);
     ConfigNode health = root.child("health");
@@ -100,7 +111,7 @@ public final class ConfigParser {
     java.time.Duration unhealthyAfter =
         health.duration("unhealthy-after", FloeConfig.DEFAULT_UNHEALTHY_AFTER);
     return new FloeConfig(
-        kafka, registry, warehouse, catalogs, tables, workers, unhealthyAfter, http(root));
+        kafka, registry, warehouse, catalogs, tables, workers, unhealthyAfter, http(root), s3);
   }
 
   private static HttpSettings http(ConfigNode root) {
@@ -185,19 +196,92 @@ public final class ConfigParser {
   private String warehouse(ConfigNode root, Path baseDir) {
     String w =
         root.requiredString(
-            "warehouse", "add warehouse: /var/lib/floe/warehouse (a local directory)");
+            "warehouse",
+            "add warehouse: /var/lib/floe/warehouse (a local directory) or s3://bucket/prefix");
+    if (w.startsWith("s3://") || w.startsWith("s3a://")) {
+      return s3Warehouse(root, w);
+    }
     if (w.startsWith("file:")) {
       w = w.replaceFirst("^file:(//)?", "");
     } else if (w.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
       throw root.error(
           "warehouse",
-          "'" + w + "': only local warehouses are supported in this version",
-          "use a local directory or file:///path");
+          "'" + w + "': only local and S3 warehouses are supported in this version",
+          "use a local directory, file:///path or s3://bucket/prefix");
     }
     return baseDir.resolve(w).normalize().toString();
   }
 
-  private Map<String, CatalogSettings> catalogs(ConfigNode node, String warehouse) {
+  /**
+   * An S3 warehouse as {@code s3://bucket/prefix}, without a trailing slash. {@code s3a://} is
+   * accepted and written as {@code s3://}: Iceberg's S3FileIO reads both, and the Delta side maps
+   * the scheme to Hadoop's S3A itself.
+   */
+  private static String s3Warehouse(ConfigNode root, String w) {
+    String rest = w.substring(w.indexOf("://") + 3).replaceAll("/+$", "");
+    String bucket = rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
+    // S3 bucket naming rules: 3-63 characters of lower-case letters, digits, dots and hyphens
+    if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+      throw root.error(
+          "warehouse",
+          "'" + w + "' does not name a valid S3 bucket",
+          "write s3://bucket/prefix with a bucket of 3-63 lower-case letters, digits, '.' or '-'");
+    }
+    return "s3://" + rest;
+  }
+
+  private S3Settings s3(ConfigNode root, String warehouse) {
+    boolean onS3 = warehouse.startsWith("s3://");
+    if (!onS3) {
+      if (root.has("s3")) {
+        throw root.error(
+            "s3",
+            "is set but the warehouse '" + warehouse + "' is not on S3",
+            "remove the s3 block or set warehouse: s3://bucket/prefix");
+      }
+      return null;
+    }
+    ConfigNode node = root.child("s3");
+    node.rejectUnknownKeys(S3);
+    String endpoint = node.string("endpoint", null);
+    if (endpoint != null && !endpoint.matches("^https?://.+")) {
+      throw node.error(
+          "endpoint",
+          "'" + endpoint + "' is not an http(s) URL",
+          "write it as http://host:9000 or https://s3.example.com");
+    }
+    String keyId = node.string("access-key-id", null);
+    String secret = node.string("secret-access-key", null);
+    if ((keyId == null) != (secret == null)) {
+      throw node.error(
+          keyId == null ? "access-key-id" : "secret-access-key",
+          "is missing: static credentials need both access-key-id and secret-access-key",
+          "set both (e.g. secret-access-key: ${env:AWS_SECRET_ACCESS_KEY}), or neither to use the"
+              + " default AWS credentials chain");
+    }
+    long multipart = node.bytes("multipart-size", S3Settings.DEFAULT_MULTIPART_SIZE);
+    if (multipart > Integer.MAX_VALUE) { // Iceberg's S3FileIO takes the part size as an int
+      throw node.error(
+          "multipart-size", "is above 2GiB, the largest part Floe uploads", "use 2GiB or less");
+    }
+    if (multipart < 5L * 1024 * 1024) {
+      throw node.error(
+          "multipart-size", "is below S3's minimum part size of 5MiB", "use 5MiB or more");
+    }
+    return new S3Settings(
+        endpoint == null ? null : endpoint.replaceAll("/+$", ""),
+        node.string("region", null),
+        node.bool("path-style-access", false),
+        keyId,
+        secret,
+        multipart);
+  }
+
+  /**
+   * @param catalogDir where the implicit local catalog keeps its SQLite file: the warehouse when it
+   *     is local, else the config file's directory (SQLite cannot live on S3)
+   */
+  private Map<String, CatalogSettings> catalogs(ConfigNode node, String catalogDir) {
     Map<String, CatalogSettings> catalogs = new LinkedHashMap<>();
     for (String name : node.keys()) {
       ConfigNode c = node.child(name);
@@ -235,7 +319,7 @@ public final class ConfigParser {
         new CatalogSettings(
             LOCAL_CATALOG,
             CatalogSettings.Type.JDBC,
-            "jdbc:sqlite:" + Path.of(warehouse, "floe-catalog.db"),
+            "jdbc:sqlite:" + Path.of(catalogDir, "floe-catalog.db"),
             null,
             Map.of()));
     return catalogs;

@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param unhealthyAfter how long a fault (storage, catalog, registry, broker) may last before Floe
  *     reports itself unhealthy; it keeps retrying either way
  * @param http the metrics, health and status endpoint
+ * @param s3 how to reach the object store of an {@code s3://} warehouse; null for a local one
  */
 public record FloeConfig(
     Map<String, String> kafka,
@@ -22,7 +23,8 @@ public record FloeConfig(
     List<TableMapping> tables,
     int workers,
     java.time.Duration unhealthyAfter,
-    HttpSettings http) {
+    HttpSettings http,
+    S3Settings s3) {
 
   /** How long a fault may last before Floe reports itself unhealthy, unless configured. */
   public static final java.time.Duration DEFAULT_UNHEALTHY_AFTER = java.time.Duration.ofMinutes(1);
@@ -38,7 +40,7 @@ public record FloeConfig(
     this(kafka, schemaRegistry, warehouse, catalogs, tables, workers, DEFAULT_UNHEALTHY_AFTER);
   }
 
-  /** A config with the default HTTP endpoint. */
+  /** A config with the default HTTP endpoint and a local warehouse. */
   public FloeConfig(
       Map<String, String> kafka,
       RegistrySettings schemaRegistry,
@@ -55,7 +57,12 @@ public record FloeConfig(
         tables,
         workers,
         unhealthyAfter,
-        HttpSettings.DEFAULT);
+        HttpSettings.DEFAULT,
+        null);
+  }
+
+  public boolean warehouseOnS3() {
+    return warehouse.startsWith("s3://");
   }
 
   public FloeConfig {
@@ -90,6 +97,7 @@ public record FloeConfig(
         + schemaRegistry
         + ", warehouse="
         + warehouse
+        + (s3 == null ? "" : ", s3=" + s3)
         + ", catalogs="
         + catalogs.values()
         + ", tables="

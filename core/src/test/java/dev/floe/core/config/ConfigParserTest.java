@@ -380,11 +380,79 @@ class ConfigParserTest {
   }
 
   @Test
-  void remoteWarehouseIsNotYetSupported() {
+  void otherRemoteWarehousesAreRefused() {
     assertThatThrownBy(
-            () -> parse(MINIMAL.replace("warehouse: warehouse", "warehouse: s3://lake/wh")))
+            () -> parse(MINIMAL.replace("warehouse: warehouse", "warehouse: gs://lake/wh")))
         .hasMessageContaining("'warehouse'")
-        .hasMessageContaining("only local warehouses");
+        .hasMessageContaining("only local and S3 warehouses");
+  }
+
+  @Test
+  void s3WarehouseTakesEndpointRegionPathStyleAndCredentialsFromTheEnvironment() {
+    FloeConfig config =
+        parse(
+            MINIMAL.replace("warehouse: warehouse", "warehouse: s3a://lake/wh/")
+                + """
+                s3:
+                  endpoint: http://127.0.0.1:9090/
+                  region: eu-west-1
+                  path-style-access: true
+                  access-key-id: ${env:KEY_ID}
+                  secret-access-key: ${env:SECRET}
+                  multipart-size: 8MiB
+                """,
+            Map.of("KEY_ID", "AKIA-test", "SECRET", "very-secret-value"));
+    assertThat(config.warehouse()).isEqualTo("s3://lake/wh");
+    assertThat(config.warehouseOnS3()).isTrue();
+    assertThat(config.s3())
+        .usingRecursiveComparison()
+        .isEqualTo(
+            new S3Settings(
+                "http://127.0.0.1:9090",
+                "eu-west-1",
+                true,
+                "AKIA-test",
+                "very-secret-value",
+                8L * 1024 * 1024));
+    // SQLite cannot live on S3: the implicit catalog sits beside the config file
+    assertThat(config.catalogs().get("local").uri())
+        .isEqualTo("jdbc:sqlite:/srv/floe/floe-catalog.db");
+    assertThat(config.toString()).doesNotContain("very-secret-value").doesNotContain("AKIA-test");
+    assertThat(config.s3().toString()).contains("static").doesNotContain("secret-value");
+  }
+
+  @Test
+  void s3WarehouseWithoutAnS3BlockUsesTheDefaultAwsChains() {
+    FloeConfig config = parse(MINIMAL.replace("warehouse: warehouse", "warehouse: s3://lake"));
+    assertThat(config.s3()).isEqualTo(S3Settings.DEFAULTS);
+    assertThat(config.s3().hasStaticCredentials()).isFalse();
+  }
+
+  @Test
+  void localWarehouseHasNoS3Settings() {
+    assertThat(parse(MINIMAL).s3()).isNull();
+    assertThatThrownBy(() -> parse(MINIMAL + "s3:\n  region: eu-west-1\n"))
+        .hasMessageContaining("'s3'")
+        .hasMessageContaining("not on S3");
+  }
+
+  @Test
+  void badS3SettingsNameKeyAndLine() {
+    String s3 = MINIMAL.replace("warehouse: warehouse", "warehouse: s3://lake/wh");
+    assertThatThrownBy(() -> parse(s3 + "s3:\n  endpont: http://x:9000\n"))
+        .hasMessageContaining("'s3.endpont'")
+        .hasMessageContaining("line");
+    assertThatThrownBy(() -> parse(s3 + "s3:\n  access-key-id: abc\n"))
+        .hasMessageContaining("'s3.secret-access-key'")
+        .hasMessageContaining("default AWS credentials chain");
+    assertThatThrownBy(() -> parse(s3 + "s3:\n  endpoint: minio:9000\n"))
+        .hasMessageContaining("not an http(s) URL");
+    assertThatThrownBy(() -> parse(s3 + "s3:\n  multipart-size: 1MB\n"))
+        .hasMessageContaining("5MiB");
+    assertThatThrownBy(() -> parse(s3 + "s3:\n  multipart-size: 3GiB\n"))
+        .hasMessageContaining("2GiB");
+    assertThatThrownBy(() -> parse(MINIMAL.replace("warehouse: warehouse", "warehouse: s3://L")))
+        .hasMessageContaining("valid S3 bucket");
   }
 
   @Test

@@ -5,21 +5,18 @@ import io.delta.standalone.actions.AddFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.data.parquet.InternalReader;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.parquet.ParquetSchemaUtil;
 import org.apache.iceberg.types.Types;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.MessageType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +32,8 @@ import org.slf4j.LoggerFactory;
 final class CopyOnWrite {
   private static final Logger LOG = LoggerFactory.getLogger(CopyOnWrite.class);
 
-  private final Path table;
+  private final String table;
+  private final FileIO io;
   private final List<String> keyColumns;
   private final List<String> partitionColumns;
   private final Set<List<Object>> keys;
@@ -53,13 +51,15 @@ final class CopyOnWrite {
    *     keyColumns}
    */
   CopyOnWrite(
-      Path table,
+      String table,
+      FileIO io,
       List<String> keyColumns,
       List<String> partitionColumns,
       Set<List<Object>> keys,
       String commitId,
       long targetFileSize) {
     this.table = table;
+    this.io = io;
     this.keyColumns = keyColumns;
     this.partitionColumns = partitionColumns;
     this.keys = keys;
@@ -115,8 +115,8 @@ final class CopyOnWrite {
   void discardAttempt() {
     for (String f : attempt) {
       try {
-        Files.deleteIfExists(Path.of(f));
-      } catch (IOException e) {
+        io.deleteFile(f);
+      } catch (RuntimeException e) {
         LOG.warn("Cannot delete copy {} of a conflicting commit", f, e);
       }
       created.remove(f);
@@ -130,7 +130,7 @@ final class CopyOnWrite {
   }
 
   private long copyWithout(AddFile file, List<AddFile> copies) {
-    Path path = table.resolve(URI.create(file.getPath()).getPath());
+    String path = table + "/" + URI.create(file.getPath()).getPath();
     Schema schema = schema(path);
     int[] keyPositions = new int[keyColumns.size()];
     List<Types.NestedField> columns = schema.columns();
@@ -155,13 +155,14 @@ final class CopyOnWrite {
     DeltaDataFiles out =
         new DeltaDataFiles(
             table,
+            io,
             schema,
             partitionColumns,
             commitId + "-cow" + attempts + "-" + filesOpened,
             targetFileSize);
     long removed = 0;
     try (CloseableIterable<StructLike> rows =
-        Parquet.read(new dev.floe.sinks.iceberg.LocalFileIO().newInputFile(path.toString()))
+        Parquet.read(io.newInputFile(path))
             .project(schema)
             .createReaderFunc(type -> InternalReader.create(schema, type))
             .build()) {
@@ -196,8 +197,8 @@ final class CopyOnWrite {
   private void discardCopies(List<String> locations) {
     for (String f : List.copyOf(locations)) {
       try {
-        Files.deleteIfExists(Path.of(f));
-      } catch (IOException e) {
+        io.deleteFile(f);
+      } catch (RuntimeException e) {
         LOG.debug("Cannot delete unneeded copy {}", f, e);
       }
       attempt.remove(f);
@@ -205,12 +206,14 @@ final class CopyOnWrite {
     }
   }
 
+  Schema schema(String path) {
+    return schema(io, path);
+  }
+
   /** The file's own schema, with the field ids it was written with. */
-  static Schema schema(Path path) {
+  static Schema schema(org.apache.iceberg.io.FileIO io, String path) {
     try (ParquetFileReader reader =
-        ParquetFileReader.open(
-            HadoopInputFile.fromPath(
-                new org.apache.hadoop.fs.Path(path.toUri()), new Configuration()))) {
+        ParquetFileReader.open(ParquetInput.of(io.newInputFile(path)))) {
       MessageType type = reader.getFooter().getFileMetaData().getSchema();
       return ParquetSchemaUtil.convert(type);
     } catch (IOException e) {

@@ -1,12 +1,10 @@
 package dev.floe.sinks.delta;
 
-import dev.floe.sinks.iceberg.LocalFileIO;
 import io.delta.standalone.actions.AddFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,6 +16,7 @@ import org.apache.iceberg.StructLike;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.data.parquet.InternalWriter;
 import org.apache.iceberg.io.FileAppender;
+import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.parquet.Parquet;
 
 /**
@@ -31,14 +30,14 @@ final class DeltaDataFiles {
 
   static final String NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__";
 
-  private final Path table;
+  private final String table;
   private Schema schema;
   private final List<String> partitionNames;
   private final String commitId;
   private final long targetFileSize;
   private final Map<String, String> properties;
   private final MetricsConfig metrics;
-  private final LocalFileIO io = new LocalFileIO();
+  private final FileIO io;
   private final Map<List<String>, RollingFile> open = new HashMap<>();
   private final List<AddFile> done = new ArrayList<>();
   private final List<String> created = new ArrayList<>();
@@ -47,13 +46,19 @@ final class DeltaDataFiles {
   private long rows;
   private int fileCount;
 
+  /**
+   * @param table the table's location (a directory or an {@code s3a://} URI)
+   * @param io writes the data files: local files, or S3 with multipart uploads
+   */
   DeltaDataFiles(
-      Path table,
+      String table,
+      FileIO io,
       Schema schema,
       List<String> partitionNames,
       String commitId,
       long targetFileSize) {
     this.table = table;
+    this.io = io;
     this.schema = schema;
     this.partitionNames = partitionNames;
     this.commitId = commitId;
@@ -192,7 +197,7 @@ final class DeltaDataFiles {
     private FileAppender<StructLike> open() {
       relative =
           directory(partition) + String.format("part-%05d-%s.zstd.parquet", fileCount++, commitId);
-      String location = table.resolve(relative).toString();
+      String location = table + "/" + relative;
       created.add(location);
       try {
         return Parquet.write(io.newOutputFile(location))

@@ -2,15 +2,12 @@ package dev.floe.sinks.delta;
 
 import dev.floe.core.Errors;
 import dev.floe.core.TableId;
-import dev.floe.sinks.iceberg.LocalFileIO;
 import io.delta.standalone.OptimisticTransaction;
 import io.delta.standalone.actions.Action;
 import io.delta.standalone.actions.AddFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,13 +38,20 @@ final class DeltaOptimize {
   static final int ATTEMPTS = 3;
 
   private final TableId id;
-  private final Path table;
+  private final String table;
+  private final org.apache.iceberg.io.FileIO io;
   private final TableLog log;
   private final long targetFileSize;
 
-  DeltaOptimize(TableId id, Path table, TableLog log, long targetFileSize) {
+  DeltaOptimize(
+      TableId id,
+      String table,
+      org.apache.iceberg.io.FileIO io,
+      TableLog log,
+      long targetFileSize) {
     this.id = id;
     this.table = table;
+    this.io = io;
     this.log = log;
     this.targetFileSize = targetFileSize;
   }
@@ -125,7 +129,7 @@ final class DeltaOptimize {
         Group g = groups.get(i);
         DeltaDataFiles out =
             new DeltaDataFiles(
-                table, g.schema(), partitionColumns, runId + "-" + i, targetFileSize);
+                table, io, g.schema(), partitionColumns, runId + "-" + i, targetFileSize);
         try {
           for (AddFile f : g.files()) {
             rows += copy(f, g, out);
@@ -184,7 +188,7 @@ final class DeltaOptimize {
       for (String c : partitionColumns) {
         partition.add(f.getPartitionValues().get(c));
       }
-      Schema schema = CopyOnWrite.schema(path(f));
+      Schema schema = CopyOnWrite.schema(io, path(f));
       Types.StructType struct = schema.asStruct();
       groups
           .computeIfAbsent(
@@ -198,7 +202,7 @@ final class DeltaOptimize {
   private long copy(AddFile file, Group g, DeltaDataFiles out) {
     long rows = 0;
     try (CloseableIterable<StructLike> read =
-        Parquet.read(new LocalFileIO().newInputFile(path(file).toString()))
+        Parquet.read(io.newInputFile(path(file)))
             .project(g.schema())
             .createReaderFunc(type -> InternalReader.create(g.schema(), type))
             .build()) {
@@ -224,15 +228,15 @@ final class DeltaOptimize {
         a.getTags());
   }
 
-  private Path path(AddFile f) {
-    return table.resolve(URI.create(f.getPath()).getPath());
+  private String path(AddFile f) {
+    return table + "/" + URI.create(f.getPath()).getPath();
   }
 
-  private static void discard(List<String> written) {
+  private void discard(List<String> written) {
     for (String f : written) { // never referenced by the log: safe to delete
       try {
-        Files.deleteIfExists(Path.of(f));
-      } catch (IOException ignored) {
+        io.deleteFile(f);
+      } catch (RuntimeException ignored) {
         // VACUUM removes it later
       }
     }

@@ -6,7 +6,6 @@ import dev.floe.core.sink.TableSpec;
 import io.delta.standalone.actions.Metadata;
 import io.delta.standalone.types.StructField;
 import io.delta.standalone.types.StructType;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,7 +26,7 @@ final class DeltaTable {
   static final String DEFAULT_CHECKPOINT_INTERVAL = "10";
 
   private final TableSpec spec;
-  private final Path location;
+  private final String location;
   private final TableLog log;
   private final DeltaPartitioning partitioning;
   private final StructType schema;
@@ -36,7 +35,7 @@ final class DeltaTable {
 
   private DeltaTable(
       TableSpec spec,
-      Path location,
+      String location,
       TableLog log,
       DeltaPartitioning partitioning,
       StructType schema,
@@ -61,7 +60,7 @@ final class DeltaTable {
    * partition entries when it does not exist.
    */
   static DeltaTable openOrCreate(
-      TableSpec spec, Path location, TableLog log, Type.Struct rows, String source) {
+      TableSpec spec, String location, TableLog log, Type.Struct rows, String source) {
     DeltaPartitioning partitioning = DeltaPartitioning.of(spec.id(), spec.partitionBy(), rows);
     if (!log.exists()) {
       List<StructField> fields = new ArrayList<>(List.of(DeltaSchemas.toDelta(rows).getFields()));
@@ -133,7 +132,7 @@ final class DeltaTable {
     return config;
   }
 
-  Path location() {
+  String location() {
     return location;
   }
 

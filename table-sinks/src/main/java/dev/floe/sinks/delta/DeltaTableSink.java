@@ -7,6 +7,8 @@ import dev.floe.core.sink.MaintenanceJob;
 import dev.floe.core.sink.TableSink;
 import dev.floe.core.sink.TableSpec;
 import dev.floe.core.sink.WriteBatch;
+import dev.floe.sinks.iceberg.LocalFileIO;
+import dev.floe.sinks.iceberg.WarehouseIO;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import org.apache.iceberg.io.FileIO;
 
 /**
  * Writes rows into Delta Lake tables as Parquet data files and commits each batch, with the source
@@ -30,13 +33,14 @@ public final class DeltaTableSink implements TableSink {
   /** VACUUM's retention when the job names none: Delta's own default. */
   static final Duration DEFAULT_VACUUM = Duration.ofDays(7);
 
-  private final Path warehouse;
+  private final String warehouse;
   private final org.apache.hadoop.conf.Configuration conf;
+  private final FileIO io;
   private final Map<TableId, TableLog> logs = new ConcurrentHashMap<>();
   private final Map<TableId, ReentrantLock> commitLocks = new ConcurrentHashMap<>();
 
   public DeltaTableSink(FloeConfig config) {
-    this(config.warehouse());
+    this(config.warehouse(), TableLog.configuration(config.s3()), WarehouseIO.open(config));
   }
 
   /**
@@ -48,8 +52,34 @@ public final class DeltaTableSink implements TableSink {
 
   /** With a Hadoop configuration of the caller's, e.g. another log store. */
   DeltaTableSink(String warehouse, org.apache.hadoop.conf.Configuration conf) {
-    this.warehouse = Path.of(warehouse);
+    this(warehouse, conf, new LocalFileIO());
+  }
+
+  /**
+   * @param io writes the data files (the log goes through {@code conf}'s file system)
+   */
+  private DeltaTableSink(String warehouse, org.apache.hadoop.conf.Configuration conf, FileIO io) {
+    this.warehouse = warehouse;
     this.conf = conf;
+    this.io = io;
+  }
+
+  /**
+   * Where the Delta table {@code id} lives: under a local warehouse as {@link #location(String,
+   * TableId)}; under {@code s3://bucket/prefix} as {@code s3a://bucket/prefix/delta-tables/...},
+   * the scheme of Hadoop's S3A file system, which Delta's log store for S3 runs on.
+   */
+  public static String uri(String warehouse, TableId id) {
+    if (!warehouse.startsWith("s3://")) {
+      return location(warehouse, id).toString();
+    }
+    StringBuilder uri =
+        new StringBuilder("s3a://").append(warehouse.substring("s3://".length())).append('/');
+    uri.append(ROOT);
+    for (String level : id.namespace()) {
+      uri.append('/').append(level);
+    }
+    return uri.append('/').append(id.name()).toString();
   }
 
   /** Where the Delta table {@code id} lives under {@code warehouse}. */
@@ -75,13 +105,13 @@ public final class DeltaTableSink implements TableSink {
   @Override
   public dev.floe.core.sink.TableSummary summary(TableSpec table) {
     TableLog log = log(table.id());
-    return log.exists() ? log.summary(location(table.id()).toUri().toString()) : null;
+    return log.exists() ? log.summary(catalogUri(location(table.id()))) : null;
   }
 
   @Override
   public WriteBatch newBatch(TableSpec table) {
     ReentrantLock lock = commitLocks.computeIfAbsent(table.id(), k -> new ReentrantLock());
-    return new DeltaWriteBatch(table, location(table.id()), log(table.id()), lock);
+    return new DeltaWriteBatch(table, location(table.id()), io, log(table.id()), lock);
   }
 
   /**
@@ -124,16 +154,51 @@ public final class DeltaTableSink implements TableSink {
   @Override
   public String maintain(TableSpec table, MaintenanceJob job) {
     TableLog log = log(table.id());
-    Path at = location(table.id());
+    String at = location(table.id());
     Duration retention = job.retention() == null ? DEFAULT_VACUUM : job.retention();
     return switch (job.kind()) {
       case COMPACT ->
-          new DeltaOptimize(table.id(), at, log, table.targetFileSizeBytes()).run(job.dryRun());
-      case EXPIRE -> DeltaLogCleanup.run(table.id(), at, log, retention, job.dryRun());
+          new DeltaOptimize(table.id(), at, io, log, table.targetFileSizeBytes()).run(job.dryRun());
+      case EXPIRE ->
+          DeltaLogCleanup.run(table.id(), local(table, at, job), log, retention, job.dryRun());
       case CHECKPOINT -> checkpoint(table, log, job.dryRun());
-      case VACUUM, ORPHANS -> DeltaVacuum.run(table.id(), at, log, retention, job.dryRun());
+      case VACUUM, ORPHANS ->
+          DeltaVacuum.run(table.id(), local(table, at, job), log, retention, job.dryRun());
       case REWRITE_MANIFESTS -> null;
     };
+  }
+
+  /**
+   * The table's directory for the jobs that list it (log cleanup, VACUUM), which walk the local
+   * file system only so far.
+   */
+  private static Path local(TableSpec table, String at, MaintenanceJob job) {
+    if (at.contains("://")) {
+      throw dev.floe.core.Errors.of(
+          "Delta table "
+              + table.id()
+              + " is on object storage ("
+              + at
+              + "), where "
+              + job.kind().name().toLowerCase(java.util.Locale.ROOT)
+              + " is not supported yet: it lists the table's files on a local file system",
+          "run OPTIMIZE and checkpoints, which work on S3; set the bucket's lifecycle rules for"
+              + " unreferenced files meanwhile",
+          null);
+    }
+    return Path.of(at);
+  }
+
+  /**
+   * The table's location as catalogs and engines name it: {@code file:///...} for a local table,
+   * {@code s3://bucket/...} for one on S3 (Hadoop's S3A scheme is Floe's business; Athena and Glue
+   * expect {@code s3://}).
+   */
+  static String catalogUri(String location) {
+    if (location.startsWith("s3a://")) {
+      return "s3://" + location.substring("s3a://".length());
+    }
+    return location.contains("://") ? location : Path.of(location).toUri().toString();
   }
 
   private static String checkpoint(TableSpec table, TableLog log, boolean dryRun) {
@@ -153,13 +218,14 @@ public final class DeltaTableSink implements TableSink {
   @Override
   public void close() {
     logs.clear();
+    io.close();
   }
 
-  private Path location(TableId id) {
-    return location(warehouse.toString(), id);
+  private String location(TableId id) {
+    return uri(warehouse, id);
   }
 
   private TableLog log(TableId id) {
-    return logs.computeIfAbsent(id, i -> new TableLog(i, location(i).toString(), conf));
+    return logs.computeIfAbsent(id, i -> new TableLog(i, location(i), conf));
   }
 }

@@ -11,9 +11,6 @@ import dev.floe.core.sink.TableSpec;
 import dev.floe.core.sink.WriteBatch;
 import io.delta.standalone.actions.AddFile;
 import io.delta.standalone.types.StructType;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -22,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Function;
+import org.apache.iceberg.io.FileIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +44,8 @@ final class DeltaWriteBatch implements WriteBatch {
   private record Change(Type.Struct schema, Row row) {}
 
   private final TableSpec spec;
-  private final Path location;
+  private final String location;
+  private final FileIO io;
   private final TableLog log;
   private final Lock commitLock;
   private int schemaChanges; // evolutions this batch commits, for metrics
@@ -67,9 +66,10 @@ final class DeltaWriteBatch implements WriteBatch {
   private State state = State.OPEN;
   private boolean keepFiles; // a commit may have landed: its files belong to the table
 
-  DeltaWriteBatch(TableSpec spec, Path location, TableLog log, Lock commitLock) {
+  DeltaWriteBatch(TableSpec spec, String location, FileIO io, TableLog log, Lock commitLock) {
     this.spec = spec;
     this.location = location;
+    this.io = io;
     this.log = log;
     this.commitLock = commitLock;
     this.keys = spec.upsert() ? new KeyValues(spec.id(), spec.keyColumns()) : null;
@@ -156,6 +156,7 @@ final class DeltaWriteBatch implements WriteBatch {
       rewrite =
           new CopyOnWrite(
               location,
+              io,
               spec.keyColumns(),
               table != null ? table.partitioning().names() : log.metadata().getPartitionColumns(),
               changes.keySet(),
@@ -222,6 +223,7 @@ final class DeltaWriteBatch implements WriteBatch {
       files =
           new DeltaDataFiles(
               location,
+              io,
               DeltaSchemas.fileSchema(table.fileColumns()),
               table.partitioning().names(),
               commitId,
@@ -308,8 +310,8 @@ final class DeltaWriteBatch implements WriteBatch {
     }
     for (String file : written) {
       try {
-        Files.deleteIfExists(Path.of(file));
-      } catch (IOException | RuntimeException e) {
+        io.deleteFile(file);
+      } catch (RuntimeException e) {
         LOG.warn(
             "Cannot delete file {} of {} batch {} of Delta table {}",
             file,
@@ -334,7 +336,7 @@ final class DeltaWriteBatch implements WriteBatch {
             records,
             bytes,
             (System.nanoTime() - start) / 1_000_000,
-            version < 0 ? null : location.toUri().toString())
+            version < 0 ? null : DeltaTableSink.catalogUri(location))
         .withColumns(version < 0 || table == null ? List.of() : columns(table.schema()));
   }
 

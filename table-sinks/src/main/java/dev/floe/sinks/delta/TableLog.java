@@ -55,6 +55,18 @@ final class TableLog {
     return conf;
   }
 
+  /**
+   * @param s3 null for a local warehouse; else the log goes through Hadoop's S3A file system (see
+   *     {@link S3aSettings})
+   */
+  static Configuration configuration(dev.floe.core.config.S3Settings s3) {
+    Configuration conf = configuration();
+    if (s3 != null) {
+      S3aSettings.apply(s3, conf);
+    }
+    return conf;
+  }
+
   /** Whether the table exists, as of the latest version in the log. */
   boolean exists() {
     log.update();

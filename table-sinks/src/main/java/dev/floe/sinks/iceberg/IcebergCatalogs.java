@@ -3,6 +3,7 @@ package dev.floe.sinks.iceberg;
 import dev.floe.core.Errors;
 import dev.floe.core.config.CatalogSettings;
 import dev.floe.core.config.FloeConfig;
+import dev.floe.core.config.S3Settings;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,11 +24,16 @@ public final class IcebergCatalogs implements AutoCloseable {
 
   private final Map<String, CatalogSettings> settings;
   private final String warehouse;
+  private final S3Settings s3;
   private final Map<String, Catalog> open = new ConcurrentHashMap<>();
 
-  IcebergCatalogs(Map<String, CatalogSettings> settings, String warehouse) {
+  /**
+   * @param s3 how to reach an {@code s3://} warehouse; null for a local one
+   */
+  IcebergCatalogs(Map<String, CatalogSettings> settings, String warehouse, S3Settings s3) {
     this.settings = Map.copyOf(settings);
     this.warehouse = warehouse;
+    this.s3 = s3;
   }
 
   /**
@@ -35,12 +41,12 @@ public final class IcebergCatalogs implements AutoCloseable {
    * The caller owns the instance and closes it ({@code ((AutoCloseable) catalog).close()}).
    */
   public static Catalog load(FloeConfig config, String catalogName) {
-    return open(settingsOf(config.catalogs(), catalogName), config.warehouse());
+    return open(settingsOf(config.catalogs(), catalogName), config.warehouse(), config.s3());
   }
 
   /** The shared instance of one catalog, opened at first use. */
   Catalog catalog(String name) {
-    return open.computeIfAbsent(name, n -> open(settingsOf(settings, n), warehouse));
+    return open.computeIfAbsent(name, n -> open(settingsOf(settings, n), warehouse, s3));
   }
 
   @Override
@@ -59,10 +65,10 @@ public final class IcebergCatalogs implements AutoCloseable {
     open.clear();
   }
 
-  static Catalog open(CatalogSettings s, String floeWarehouse) {
+  static Catalog open(CatalogSettings s, String floeWarehouse, S3Settings s3) {
     return switch (s.type()) {
-      case JDBC -> jdbc(s, floeWarehouse);
-      case REST -> rest(s, floeWarehouse);
+      case JDBC -> jdbc(s, floeWarehouse, s3);
+      case REST -> rest(s, s3);
       case HIVE, GLUE ->
           throw Errors.of(
               "Catalog '" + s.name() + "' (" + s.typeName() + ") cannot hold Floe's commits",
@@ -71,7 +77,7 @@ public final class IcebergCatalogs implements AutoCloseable {
     };
   }
 
-  private static Catalog jdbc(CatalogSettings s, String floeWarehouse) {
+  private static Catalog jdbc(CatalogSettings s, String floeWarehouse, S3Settings s3) {
     Map<String, String> props = new HashMap<>();
     props.put(CatalogProperties.URI, s.uri());
     props.put(
@@ -88,7 +94,11 @@ public final class IcebergCatalogs implements AutoCloseable {
       props.put(JdbcCatalog.PROPERTY_PREFIX + "journal_mode", "WAL");
       createParentDirectory(s);
     }
+    if (s3 != null) {
+      props.putAll(WarehouseIO.catalogProperties(s3));
+    }
     props.putAll(s.properties());
+    // S3FileIO is loaded by name from the properties; LocalFileIO is handed over directly
     boolean customIo = props.containsKey(CatalogProperties.FILE_IO_IMPL);
     // Processes that open a new database at the same time race to create and migrate the catalog
     // tables ("duplicate column name: iceberg_type"); the loser finds the work done on a second
@@ -125,14 +135,14 @@ public final class IcebergCatalogs implements AutoCloseable {
     }
   }
 
-  private static Catalog rest(CatalogSettings s, String floeWarehouse) {
+  private static Catalog rest(CatalogSettings s, S3Settings s3) {
     Map<String, String> props = new HashMap<>();
     props.put(CatalogProperties.URI, s.uri());
     if (s.warehouse() != null) {
       props.put(CatalogProperties.WAREHOUSE_LOCATION, s.warehouse());
     }
-    // warehouses are local in this version; a server that vends another FileIO overrides this
-    props.put(CatalogProperties.FILE_IO_IMPL, LocalFileIO.class.getName());
+    // the FileIO of Floe's warehouse; a server that vends another FileIO overrides this
+    props.putAll(WarehouseIO.catalogProperties(s3));
     props.putAll(s.properties());
     return initialize(new RESTCatalog(), s, props);
   }

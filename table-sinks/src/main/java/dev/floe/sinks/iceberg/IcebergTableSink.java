@@ -23,7 +23,7 @@ public final class IcebergTableSink implements TableSink {
   private final Map<String, ReentrantLock> commitLocks = new ConcurrentHashMap<>();
 
   public IcebergTableSink(FloeConfig config) {
-    this(config.catalogs(), config.warehouse());
+    this(config.catalogs(), config.warehouse(), config.s3());
   }
 
   /**
@@ -31,11 +31,19 @@ public final class IcebergTableSink implements TableSink {
    * @param warehouse local directory for the data of catalogs that set no warehouse of their own
    */
   public IcebergTableSink(Map<String, CatalogSettings> catalogs, String warehouse) {
+    this(catalogs, warehouse, null);
+  }
+
+  /**
+   * @param s3 how to reach an {@code s3://} warehouse; null for a local one
+   */
+  private IcebergTableSink(
+      Map<String, CatalogSettings> catalogs, String warehouse, dev.floe.core.config.S3Settings s3) {
     // Iceberg's worker pool registers a JVM shutdown hook when first used; created during shutdown
     // it
     // fails ("Shutdown in progress"), so create it now rather than in a final commit.
     org.apache.iceberg.util.ThreadPools.getWorkerPool();
-    this.catalogs = new IcebergCatalogs(catalogs, warehouse);
+    this.catalogs = new IcebergCatalogs(catalogs, warehouse, s3);
     this.tables = new Tables(this.catalogs);
   }
 

@@ -101,9 +101,9 @@ public final class LocalFileIO implements FileIO, SupportsPrefixOperations {
       throw dev.floe.core.Errors.of(
           "table location "
               + location
-              + " is not on the local file system, and this version of Floe"
-              + " writes local warehouses only",
-          "use a catalog whose warehouse is a local directory (object storage arrives with S3 support)",
+              + " is not on the local file system, but Floe's warehouse is local",
+          "use a catalog whose warehouse is a local directory, or set warehouse: s3://bucket/prefix"
+              + " (and the s3 block) so that Floe writes to object storage",
           null);
     }
     return Path.of(location);
