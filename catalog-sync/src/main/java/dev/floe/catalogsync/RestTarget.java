@@ -84,6 +84,10 @@ final class RestTarget implements SyncTarget {
         return;
       } catch (UnsupportedOperationException e) {
         overwriteSupported = false; // the server says so once; ask no more in this session
+      } catch (AlreadyExistsException e) {
+        // a server that predates the overwrite flag ignores it (Nessie 0.99): the table is ours,
+        // the caller checked, so move it the old way
+        overwriteSupported = false;
       } catch (RESTException e) { // servers answer 406 Not Acceptable, which the client wraps
         if (!String.valueOf(e.getMessage()).contains("code: 406")) {
           throw e;

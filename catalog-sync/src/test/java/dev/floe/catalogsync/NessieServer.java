@@ -110,6 +110,15 @@ final class NessieServer implements AutoCloseable {
   }
 
   static NessieServer start(Path dir, Path java) throws IOException {
+    return start(dir, java, "s3://floe-unused/", "http://127.0.0.1:1/");
+  }
+
+  /**
+   * Nessie whose warehouse {@code floe} is {@code location} on the S3-compatible store at {@code
+   * endpoint} (path-style, any credentials: S3Mock checks none).
+   */
+  static NessieServer start(Path dir, Path java, String location, String endpoint)
+      throws IOException {
     int port = freePort();
     Path log = dir.resolve("nessie.log");
     List<String> command =
@@ -125,9 +134,13 @@ final class NessieServer implements AutoCloseable {
             // Nessie's catalog serves only object stores (s3, gs, abfs): it needs a warehouse of
             // one to answer /iceberg/v1/config, though the tests' tables never go there
             "-Dnessie.catalog.default-warehouse=floe",
-            "-Dnessie.catalog.warehouses.floe.location=s3://floe-unused/",
+            "-Dnessie.catalog.warehouses.floe.location=" + location,
             "-Dnessie.catalog.service.s3.default-options.region=us-east-1",
-            "-Dnessie.catalog.service.s3.default-options.endpoint=http://127.0.0.1:1/",
+            "-Dnessie.catalog.service.s3.default-options.endpoint=" + endpoint,
+            "-Dnessie.catalog.service.s3.default-options.path-style-access=true",
+            "-Dnessie.catalog.service.s3.default-options.access-key=urn:nessie-secret:quarkus:floe.s3",
+            "-Dfloe.s3.name=floe-test",
+            "-Dfloe.s3.secret=floe-test-secret",
             "-Dnessie.catalog.object-stores.health-check.enabled=false",
             "-jar",
             runnerJar().toString());
@@ -177,6 +190,40 @@ final class NessieServer implements AutoCloseable {
   }
 
   /** A client that knows Nessie's Iceberg REST catalog and nothing else. */
+  /** A reader that knows only Nessie's REST catalog. */
+  RESTCatalog newS3Reader(String endpoint) {
+    RESTCatalog client = new RESTCatalog();
+    Map<String, String> props = new java.util.HashMap<>(s3Properties(endpoint));
+    props.put(CatalogProperties.URI, uri());
+    client.initialize("reader", props);
+    return client;
+  }
+
+  /**
+   * An S3FileIO of the S3-compatible store at {@code endpoint}, configured as Floe's WarehouseIO
+   * configures its own: the S3-only client factory and the small URL-connection HTTP client
+   * (Iceberg's defaults need SDK modules Floe does not ship).
+   */
+  static Map<String, String> s3Properties(String endpoint) {
+    return Map.of(
+        CatalogProperties.FILE_IO_IMPL,
+        "org.apache.iceberg.aws.s3.S3FileIO",
+        "s3.endpoint",
+        endpoint,
+        "s3.path-style-access",
+        "true",
+        "s3.access-key-id",
+        "floe-test",
+        "s3.secret-access-key",
+        "floe-test-secret",
+        "client.region",
+        "us-east-1",
+        org.apache.iceberg.aws.s3.S3FileIOProperties.CLIENT_FACTORY,
+        "org.apache.iceberg.aws.s3.DefaultS3FileIOAwsClientFactory",
+        "http-client.type",
+        "urlconnection");
+  }
+
   RESTCatalog newReader() {
     RESTCatalog client = new RESTCatalog();
     client.initialize(
