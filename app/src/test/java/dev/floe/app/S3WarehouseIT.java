@@ -120,8 +120,28 @@ class S3WarehouseIT {
     Cli.Result compacted =
         Cli.floe("maintain", "--config", file.toString(), "--table", "bank.accounts");
     assertThat(compacted.exitCode()).as(compacted.err()).isZero();
-    assertThat(compacted.out()).contains("bank.accounts: compacted");
+    assertThat(compacted.out())
+        .contains("iceberg: bank.accounts: compacted")
+        .contains("delta: bank.accounts: optimized");
     assertThat(accounts(config)).as("the same rows after compaction").isEqualTo(model);
+    Map<String, Long> optimized = new HashMap<>();
+    for (Map<String, Object> r : DeltaTables.rows(config, "bank.accounts")) {
+      optimized.put((String) r.get("id"), (Long) r.get("balance"));
+    }
+    assertThat(optimized).as("the same Delta rows after OPTIMIZE on S3").isEqualTo(model);
+    // the jobs that list a table's files walk local directories only so far: refused, not wrong
+    Cli.Result vacuum =
+        Cli.floe(
+            "maintain",
+            "--config",
+            file.toString(),
+            "--table",
+            "bank.accounts",
+            "--job",
+            "vacuum",
+            "--format",
+            "delta");
+    assertThat(vacuum.err()).contains("is on object storage").contains("not supported yet");
   }
 
   @Test
