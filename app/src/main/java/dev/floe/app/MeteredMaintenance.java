@@ -13,12 +13,16 @@ import java.util.function.Supplier;
 
 /**
  * A sink whose maintenance jobs are counted and timed ({@code floe_maintenance_runs_total}, {@code
- * floe_maintenance_duration_seconds}) by table, format, job and outcome. Given to the maintenance
- * scheduler only, so that the compaction module needs no metrics of its own.
+ * floe_maintenance_duration_seconds}) by table, format, job and outcome, and whose table's data
+ * files and rows are read after each successful run ({@code floe_table_data_files}, {@code
+ * floe_table_rows}): a compaction's effect is the drop in files. Given to the maintenance scheduler
+ * only, so that the compaction module needs no metrics of its own.
  */
 final class MeteredMaintenance implements TableSink {
   private final TableSink sink;
   private final MeterRegistry registry;
+  private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong[]> sizes =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   MeteredMaintenance(TableSink sink, MeterRegistry registry) {
     this.sink = sink;
@@ -67,6 +71,9 @@ final class MeteredMaintenance implements TableSink {
     try {
       String done = run.get();
       outcome = done == null ? "unsupported" : "ok";
+      if (done != null) {
+        measure(table);
+      }
       return done;
     } finally {
       long nanos = System.nanoTime() - start;
@@ -79,6 +86,33 @@ final class MeteredMaintenance implements TableSink {
           .register(registry)
           .record(Duration.ofNanos(nanos));
     }
+  }
+
+  /** The table's data files and rows as of its latest commit, after a run changed them. */
+  private void measure(TableSpec table) {
+    TableSummary s;
+    try {
+      s = sink.summary(table);
+    } catch (RuntimeException e) { // the run is done; a failed read only leaves the gauges stale
+      return;
+    }
+    if (s == null) {
+      return;
+    }
+    java.util.concurrent.atomic.AtomicLong[] g =
+        sizes.computeIfAbsent(
+            table.id().toString(),
+            id -> {
+              var files = new java.util.concurrent.atomic.AtomicLong();
+              var rows = new java.util.concurrent.atomic.AtomicLong();
+              String[] tags = {"table", id, "format", sink.format()};
+              registry.gauge(
+                  "floe.table.data.files", io.micrometer.core.instrument.Tags.of(tags), files);
+              registry.gauge("floe.table.rows", io.micrometer.core.instrument.Tags.of(tags), rows);
+              return new java.util.concurrent.atomic.AtomicLong[] {files, rows};
+            });
+    g[0].set(s.files());
+    g[1].set(s.rows());
   }
 
   /** The scheduler does not own the sink: the materializer closes it. */

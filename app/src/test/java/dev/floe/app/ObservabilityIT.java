@@ -109,6 +109,13 @@ class ObservabilityIT {
                           .mapToDouble(Double::doubleValue)
                           .sum()
                       >= 1);
+      // ... and their effect: the table's files and rows as the last run left them
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> values(floe.scrape(), "floe_table_rows", "obs.obs_orders").contains(3000.0));
+      assertThat(values(floe.scrape(), "floe_table_data_files", "obs.obs_orders"))
+          .singleElement()
+          .satisfies(files -> assertThat(files).isBetween(1.0, 2.0));
 
       Cli.Result live =
           Cli.floe(
