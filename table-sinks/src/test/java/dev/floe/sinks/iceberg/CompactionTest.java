@@ -4,14 +4,11 @@ import static dev.floe.sinks.iceberg.Fixtures.GROUP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floe.core.PartitionOffsets;
-import dev.floe.core.SourcePartition;
 import dev.floe.core.TableId;
 import dev.floe.core.TransientException;
 import dev.floe.core.config.PartitionField;
 import dev.floe.core.config.TableMapping;
-import dev.floe.core.row.Row;
 import dev.floe.core.sink.TableSpec;
-import dev.floe.core.sink.WriteBatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -143,23 +140,7 @@ class CompactionTest {
   /** One committed batch of random upserts and deletes over 300 keys; returns the next offset. */
   private long upsertBatch(
       TableSpec spec, Map<String, Long> model, Random random, long from, int n) {
-    WriteBatch batch = sink.newBatch(spec);
-    for (int i = 0; i < n; i++) {
-      String id = "k" + random.nextInt(300);
-      if (random.nextInt(6) == 0) {
-        batch.delete(UpsertTest.KEY, Row.wrap(id));
-        model.remove(id);
-      } else {
-        long balance = random.nextLong();
-        batch.write(UpsertTest.ACCOUNT, Row.wrap(id, balance));
-        model.put(id, balance);
-      }
-    }
-    SourcePartition p = new SourcePartition("accounts", 0);
-    PartitionOffsets expected =
-        from == 0 ? PartitionOffsets.empty() : PartitionOffsets.of(Map.of(p, from));
-    batch.commit(GROUP, expected, PartitionOffsets.of(Map.of(p, from + n)));
-    return from + n;
+    return RandomUpserts.commit(sink, spec, model, random, 300, from, n);
   }
 
   private static TableSpec spec(String table) {

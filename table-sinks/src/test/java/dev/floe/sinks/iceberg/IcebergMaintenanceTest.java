@@ -8,11 +8,9 @@ import dev.floe.core.SourcePartition;
 import dev.floe.core.TableId;
 import dev.floe.core.config.PartitionField;
 import dev.floe.core.config.TableMapping;
-import dev.floe.core.row.Row;
 import dev.floe.core.sink.MaintenanceJob;
 import dev.floe.core.sink.MaintenanceJob.Kind;
 import dev.floe.core.sink.TableSpec;
-import dev.floe.core.sink.WriteBatch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -153,25 +151,10 @@ class IcebergMaintenanceTest {
     assertThat(offsets.next(new SourcePartition("accounts", 0))).isEqualTo(offset);
   }
 
+  /** One committed batch of random upserts and deletes over 100 keys; returns the next offset. */
   private long upsertBatch(
       TableSpec spec, Map<String, Long> model, Random random, long from, int n) {
-    WriteBatch batch = sink.newBatch(spec);
-    for (int i = 0; i < n; i++) {
-      String id = "k" + random.nextInt(100);
-      if (random.nextInt(6) == 0) {
-        batch.delete(UpsertTest.KEY, Row.wrap(id));
-        model.remove(id);
-      } else {
-        long balance = random.nextLong();
-        batch.write(UpsertTest.ACCOUNT, Row.wrap(id, balance));
-        model.put(id, balance);
-      }
-    }
-    SourcePartition p = new SourcePartition("accounts", 0);
-    PartitionOffsets expected =
-        from == 0 ? PartitionOffsets.empty() : PartitionOffsets.of(Map.of(p, from));
-    batch.commit(GROUP, expected, PartitionOffsets.of(Map.of(p, from + n)));
-    return from + n;
+    return RandomUpserts.commit(sink, spec, model, random, 100, from, n);
   }
 
   private static Map<String, Long> rows(Table table, long snapshotId) {
