@@ -175,13 +175,6 @@ final class MaintainCommand implements Callable<Integer> {
     if (mapping == null) {
       return new TableSpec(id, parsed.tables().get(0).catalog(), List.of(), 128L << 20, Map.of());
     }
-    return new TableSpec(
-        id,
-        mapping.catalog(),
-        mapping.partitionBy(),
-        mapping.targetFileSizeBytes(),
-        mapping.tableProperties(),
-        mapping.key().columns(),
-        mapping.schemaEvolution());
+    return mapping.spec(id);
   }
 }

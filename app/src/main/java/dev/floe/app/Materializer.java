@@ -103,15 +103,7 @@ final class Materializer implements AutoCloseable {
             () -> {
               for (TableMapping m : synced) {
                 for (TableId id : m.topics().stream().map(m::tableFor).distinct().toList()) {
-                  TableSpec spec =
-                      new TableSpec(
-                          id,
-                          m.catalog(),
-                          m.partitionBy(),
-                          m.targetFileSizeBytes(),
-                          m.tableProperties(),
-                          m.key().columns(),
-                          m.schemaEvolution());
+                  TableSpec spec = m.spec(id);
                   for (TableMapping.Format f : m.formats()) {
                     register(spec, sinks().get(f.name().toLowerCase(java.util.Locale.ROOT)));
                   }

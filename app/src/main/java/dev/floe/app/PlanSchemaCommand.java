@@ -79,15 +79,7 @@ final class PlanSchemaCommand implements Callable<Integer> {
     try (IcebergTableSink sink = new IcebergTableSink(parsed);
         DeltaTableSink delta = new DeltaTableSink(parsed)) {
       for (TableMapping m : mappings) {
-        TableSpec table =
-            new TableSpec(
-                m.tableFor(topic),
-                m.catalog(),
-                m.partitionBy(),
-                m.targetFileSizeBytes(),
-                m.tableProperties(),
-                m.key().columns(),
-                m.schemaEvolution());
+        TableSpec table = m.spec(m.tableFor(topic));
         Type.Struct rows = decoder.rowType(schema, m);
         String level = m.schemaEvolution().name().toLowerCase(Locale.ROOT);
         boolean partial = m.key().decoded() || m.mode() == TableMapping.Mode.CDC;

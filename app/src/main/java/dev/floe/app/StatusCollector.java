@@ -82,15 +82,7 @@ final class StatusCollector {
     List<TableStatus> out = new ArrayList<>();
     for (Map.Entry<TableId, TableMapping> e : mappings.entrySet()) {
       TableMapping m = e.getValue();
-      TableSpec spec =
-          new TableSpec(
-              e.getKey(),
-              m.catalog(),
-              m.partitionBy(),
-              m.targetFileSizeBytes(),
-              m.tableProperties(),
-              m.key().columns(),
-              m.schemaEvolution());
+      TableSpec spec = m.spec(e.getKey());
       for (TableMapping.Format format : m.formats()) {
         String name = format.name().toLowerCase(Locale.ROOT);
         TableSink sink = sinks.get(name);

@@ -187,14 +187,7 @@ public final class MaintenanceScheduler implements AutoCloseable {
   }
 
   private static TableSpec spec(TableMapping m, String topic) {
-    return new TableSpec(
-        m.tableFor(topic),
-        m.catalog(),
-        m.partitionBy(),
-        m.targetFileSizeBytes(),
-        m.tableProperties(),
-        m.key().columns(),
-        m.schemaEvolution());
+    return m.spec(m.tableFor(topic));
   }
 
   /** One scheduled run for one table; Quartz never runs two of one table at once. */

@@ -56,15 +56,7 @@ public final class Router {
   private List<TableRoute> resolve(String topic) {
     List<TableRoute> routes = new ArrayList<>();
     for (TableMapping m : config.mappingsFor(topic)) {
-      TableSpec spec =
-          new TableSpec(
-              m.tableFor(topic),
-              m.catalog(),
-              m.partitionBy(),
-              m.targetFileSizeBytes(),
-              m.tableProperties(),
-              m.key().columns(),
-              m.schemaEvolution());
+      TableSpec spec = m.spec(m.tableFor(topic));
       for (TableMapping.Format f : m.formats()) {
         routes.add(new TableRoute(m, spec, f));
       }

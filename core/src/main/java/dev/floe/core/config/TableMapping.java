@@ -135,6 +135,18 @@ public record TableMapping(
     return Pattern.matches(regex.toString(), id.toString());
   }
 
+  /** What the table sinks need to know of the mapping's table {@code id}. */
+  public dev.floe.core.sink.TableSpec spec(TableId id) {
+    return new dev.floe.core.sink.TableSpec(
+        id,
+        catalog,
+        partitionBy,
+        targetFileSizeBytes,
+        tableProperties,
+        key.columns(),
+        schemaEvolution);
+  }
+
   /** Whether records of {@code topic} go to this mapping's table. */
   public boolean matches(String topic) {
     return topicPattern != null ? topicPattern.matcher(topic).matches() : topics.contains(topic);
