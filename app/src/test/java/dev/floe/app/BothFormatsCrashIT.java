@@ -104,7 +104,7 @@ class BothFormatsCrashIT {
                   DeltaTables.rowCount(parsed, "raw.both"));
       await()
           .atMost(Duration.ofSeconds(120))
-          .until(() -> floe.running() && floe.recordsRead() >= remaining || !floe.isAlive());
+          .until(() -> floe.hasRead(remaining) || !floe.isAlive());
       assertThat(floe.terminate()).as("exit code after SIGTERM; log:\n%s", floe.logTail()).isZero();
     }
 

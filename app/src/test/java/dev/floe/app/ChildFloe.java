@@ -72,13 +72,13 @@ final class ChildFloe implements AutoCloseable {
     return commitsStarted.get();
   }
 
-  long recordsRead() {
-    return recordsRead.get();
-  }
-
-  /** Whether the child has logged progress: its pipeline runs and it handles SIGTERM itself. */
-  boolean running() {
-    return progressSeen;
+  /**
+   * Whether the child has logged progress with at least {@code records} read. A progress line also
+   * means its pipeline runs and it handles SIGTERM itself: a SIGTERM sent earlier, even with
+   * nothing left to read, meets the JVM's default handler and exits 143 without the final commit.
+   */
+  boolean hasRead(long records) {
+    return progressSeen && recordsRead.get() >= records;
   }
 
   boolean isAlive() {

@@ -109,7 +109,7 @@ class CrashRestartIT {
     try (ChildFloe floe = ChildFloe.run(lastConfig, logs.resolve("run-final.log"))) {
       await()
           .atMost(Duration.ofSeconds(120))
-          .until(() -> floe.recordsRead() >= remaining || !floe.isAlive());
+          .until(() -> floe.hasRead(remaining) || !floe.isAlive());
       int exit = floe.terminate();
       assertThat(exit).as("exit code after SIGTERM; log:\n%s", floe.logTail()).isZero();
     }

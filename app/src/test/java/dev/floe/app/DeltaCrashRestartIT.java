@@ -103,7 +103,7 @@ class DeltaCrashRestartIT {
     try (ChildFloe floe = ChildFloe.run(lastConfig, logs.resolve("run-final.log"))) {
       await()
           .atMost(Duration.ofSeconds(120))
-          .until(() -> floe.running() && floe.recordsRead() >= remaining || !floe.isAlive());
+          .until(() -> floe.hasRead(remaining) || !floe.isAlive());
       int exit = floe.terminate();
       assertThat(exit).as("exit code after SIGTERM; log:\n%s", floe.logTail()).isZero();
     }

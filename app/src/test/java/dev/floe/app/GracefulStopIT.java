@@ -43,9 +43,7 @@ class GracefulStopIT {
     FloeConfig parsed = ConfigFiles.load(config);
 
     try (ChildFloe floe = ChildFloe.run(config, Path.of("target", "graceful-stop", "run.log"))) {
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(() -> floe.recordsRead() >= 20_000 || !floe.isAlive());
+      await().atMost(Duration.ofSeconds(60)).until(() -> floe.hasRead(20_000) || !floe.isAlive());
       assertThat(IcebergTables.rows(parsed, "sales.orders"))
           .as("nothing committed before the stop")
           .isEmpty();
