@@ -106,6 +106,7 @@ public final class EndToEndBench {
       long harnessPid = ProcessHandle.current().pid();
       double harnessCpuBefore = ProcStats.cpuSeconds(harnessPid);
       Catalog catalog = IcebergCatalogs.load(config, "local");
+      DeltaProgress delta = deltaProgress(config, o.partitions());
       say(
           "Starting Floe: java -Xmx%s %s-jar %s run --config %s",
           o.heap(),
@@ -126,7 +127,7 @@ public final class EndToEndBench {
           // changes.
           if (commit != null || now - lastPoll >= CATALOG_POLL_MS * 1_000_000L) {
             lastPoll = now;
-            rows = consumed(o, config, catalog);
+            rows = consumed(o, catalog, delta);
             if (rows >= o.records()) {
               doneNanos = commit != null ? commit.nanos() : now;
             }
@@ -271,37 +272,27 @@ public final class EndToEndBench {
       long positionDeletes) {}
 
   /** Records every table of the run covers: the smallest count, since all must be done. */
-  private static long consumed(BenchOptions o, FloeConfig config, Catalog catalog) {
+  private static long consumed(BenchOptions o, Catalog catalog, DeltaProgress delta) {
     long rows = Long.MAX_VALUE;
     if (o.formats().contains("iceberg")) {
       rows = Math.min(rows, consumed(catalog));
     }
     if (o.formats().contains("delta")) {
-      rows = Math.min(rows, deltaConsumed(config, o.partitions()));
+      rows = Math.min(rows, delta.consumed());
     }
     return rows;
   }
 
-  /**
-   * Records the Delta table's commits cover: the sum of the bench group's {@code txn} versions (the
-   * next offset per partition), which for upserts differs from the rows in the table.
-   */
-  private static long deltaConsumed(FloeConfig config, int partitions) {
-    io.delta.standalone.DeltaLog log =
-        io.delta.standalone.DeltaLog.forTable(
-            new org.apache.hadoop.conf.Configuration(),
-            dev.floe.sinks.delta.DeltaTableSink.location(
-                    config.warehouse(), dev.floe.core.TableId.parse(TABLE.toString()))
-                .toString());
-    if (log.update().getVersion() < 0) {
-      return 0;
-    }
-    io.delta.standalone.OptimisticTransaction txn = log.startTransaction();
-    long sum = 0;
+  /** The bench table's Delta progress, read incrementally by the completion poll. */
+  private static DeltaProgress deltaProgress(FloeConfig config, int partitions) {
+    List<String> appIds = new java.util.ArrayList<>();
     for (int p = 0; p < partitions; p++) {
-      sum += Math.max(0, txn.txnVersion("floe/" + config.groupId() + "/" + TOPIC + "/" + p));
+      appIds.add("floe/" + config.groupId() + "/" + TOPIC + "/" + p);
     }
-    return sum;
+    return new DeltaProgress(
+        dev.floe.sinks.delta.DeltaTableSink.location(
+            config.warehouse(), dev.floe.core.TableId.parse(TABLE.toString())),
+        appIds);
   }
 
   /**
@@ -333,7 +324,7 @@ public final class EndToEndBench {
         files.size(),
         bytes,
         (int) s.getVersion() + 1,
-        deltaConsumed(config, partitions),
+        deltaProgress(config, partitions).consumed(),
         0,
         0,
         0);

@@ -97,6 +97,10 @@ final class DeltaPartitioning {
 
   /** Computes the partition values of rows of {@code rowType}, as Delta writes them. */
   Function<Row, List<String>> values(Type.Struct rowType) {
+    if (columns.isEmpty()) { // no list per row for an unpartitioned table
+      List<String> none = List.of();
+      return row -> none;
+    }
     List<Function<Row, String>> each = new ArrayList<>();
     for (Column c : columns) {
       int[] path = path(c.field().column(), rowType);
