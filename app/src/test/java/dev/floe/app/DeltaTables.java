@@ -26,7 +26,12 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
@@ -125,6 +130,38 @@ final class DeltaTables {
       }
     }
     return rows;
+  }
+
+  /** The latest version's data files, relative to the table and decoded, as the log names them. */
+  static Set<String> livePaths(FloeConfig config, String table) {
+    Set<String> paths = new TreeSet<>();
+    for (AddFile f : log(config, table).update().getAllFiles()) {
+      paths.add(URI.create(f.getPath()).getPath());
+    }
+    return paths;
+  }
+
+  /**
+   * The files under the table's directory outside {@code _delta_log}, relative to it, as Hadoop's
+   * file system (S3A for an S3 warehouse) lists them: what VACUUM may delete.
+   */
+  static Set<String> filesOutsideTheLog(FloeConfig config, String table) {
+    org.apache.hadoop.fs.Path root =
+        new org.apache.hadoop.fs.Path(DeltaTableSink.uri(config.warehouse(), TableId.parse(table)));
+    String prefix = root.toUri().getPath() + "/";
+    Set<String> files = new TreeSet<>();
+    try (FileSystem fs = FileSystem.newInstance(root.toUri(), hadoop(config))) {
+      RemoteIterator<LocatedFileStatus> listed = fs.listFiles(root, true);
+      while (listed.hasNext()) {
+        String relative = listed.next().getPath().toUri().getPath().substring(prefix.length());
+        if (!relative.startsWith("_delta_log/")) {
+          files.add(relative);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list " + root, e);
+    }
+    return files;
   }
 
   /** The (partition, offset) of a row, from its {@code _kafka} column. */

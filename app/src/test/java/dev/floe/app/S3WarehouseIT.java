@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.floe.core.SourcePartition;
+import dev.floe.core.TableId;
 import dev.floe.core.config.FloeConfig;
 import dev.floe.embedded.FreePorts;
 import dev.floe.embedded.KafkaBroker;
+import dev.floe.sinks.delta.DeltaTableSink;
 import dev.floe.testsupport.ConfluentAvroProducer;
 import dev.floe.testsupport.S3Server;
 import dev.floe.testsupport.SchemaRegistry;
@@ -38,8 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Warehouses on S3 ({@code warehouse: s3://bucket/prefix}) against a real S3-compatible server
  * (S3Mock in a child JVM, path-style access): upserts, compaction and a SIGKILLed {@code floe run}
  * land every record exactly once in Iceberg and Delta tables, as Iceberg's generic reader sees them
- * through the catalog and S3FileIO, and delta-standalone with parquet-hadoop over Hadoop's S3A; a
- * wrong bucket or endpoint stops {@code floe run} at start-up without printing the secret.
+ * through the catalog and S3FileIO, and delta-standalone with parquet-hadoop over Hadoop's S3A;
+ * Delta VACUUM and log cleanup delete only what the latest version does not need; a wrong bucket or
+ * endpoint stops {@code floe run} at start-up without printing the secret.
  */
 class S3WarehouseIT {
   static final KafkaBroker broker = SharedServices.broker();
@@ -59,7 +62,7 @@ class S3WarehouseIT {
   }
 
   @Test
-  void upsertsOnS3KeepTheLatestRowPerKeyAndSurviveCompaction() throws Exception {
+  void upsertsOnS3KeepTheLatestRowPerKeyAndSurviveCompactionVacuumAndLogCleanup() throws Exception {
     s3.createBucket("upserts");
     String topic = "s3-accounts";
     Map<SourcePartition, Long> ends = new HashMap<>();
@@ -129,19 +132,92 @@ class S3WarehouseIT {
       optimized.put((String) r.get("id"), (Long) r.get("balance"));
     }
     assertThat(optimized).as("the same Delta rows after OPTIMIZE on S3").isEqualTo(model);
-    // the jobs that list a table's files walk local directories only so far: refused, not wrong
-    Cli.Result vacuum =
-        Cli.floe(
-            "maintain",
-            "--config",
-            file.toString(),
-            "--table",
-            "bank.accounts",
-            "--job",
-            "vacuum",
-            "--format",
-            "delta");
-    assertThat(vacuum.err()).contains("is on object storage").contains("not supported yet");
+
+    // VACUUM lists and deletes through S3FileIO: the files OPTIMIZE and the upserts removed go once
+    // their removal is older than the retention, every file the latest version references stays
+    Set<String> referenced = DeltaTables.livePaths(config, "bank.accounts");
+    Set<String> stored = DeltaTables.filesOutsideTheLog(config, "bank.accounts");
+    assertThat(stored).containsAll(referenced);
+    int unreferenced = stored.size() - referenced.size();
+    assertThat(unreferenced).as("files removed from the log, still on S3").isPositive();
+    Thread.sleep(2_000); // older than --older-than 1s: written and removed before the cutoff
+    Cli.Result dryRun = maintain(file, "vacuum", "--older-than", "1s", "--force", "--dry-run");
+    assertThat(dryRun.exitCode()).as(dryRun.err()).isZero();
+    assertThat(dryRun.out())
+        .contains("delta: bank.accounts: would vacuum " + unreferenced + " unreferenced files");
+    assertThat(DeltaTables.filesOutsideTheLog(config, "bank.accounts")).isEqualTo(stored);
+    Cli.Result vacuum = maintain(file, "vacuum", "--older-than", "1s", "--force");
+    assertThat(vacuum.exitCode()).as(vacuum.err()).isZero();
+    assertThat(vacuum.out())
+        .contains("delta: bank.accounts: vacuumed " + unreferenced + " unreferenced files")
+        .contains(stored.size() + " files")
+        .contains("-> " + referenced.size() + " files");
+    assertThat(DeltaTables.filesOutsideTheLog(config, "bank.accounts")).isEqualTo(referenced);
+    assertThat(deltaAccounts(config)).as("the same Delta rows after VACUUM").isEqualTo(model);
+
+    // log cleanup lists _delta_log through S3FileIO too: commits before the checkpoint go, but not
+    // the newest Floe commit (the one before OPTIMIZE's), whose commitInfo holds the offsets
+    long optimize = DeltaTables.log(config, "bank.accounts").update().getVersion();
+    Cli.Result checkpoint = maintain(file, "checkpoint");
+    assertThat(checkpoint.out()).contains("delta: bank.accounts: checkpointed version " + optimize);
+    Thread.sleep(2_000);
+    Cli.Result expire = maintain(file, "expire", "--older-than", "1s", "--force");
+    assertThat(expire.exitCode()).as(expire.err()).isZero();
+    assertThat(expire.out())
+        .contains("delta: bank.accounts: deleted")
+        .contains("log files of versions before " + (optimize - 1));
+    String log = "lake/delta-tables/bank/accounts/_delta_log/";
+    assertThat(s3.hasObjectsUnder("upserts", log + String.format("%020d.json", 0))).isFalse();
+    assertThat(s3.hasObjectsUnder("upserts", log + String.format("%020d.json", optimize - 2)))
+        .isFalse();
+    assertThat(s3.hasObjectsUnder("upserts", log + String.format("%020d.json", optimize - 1)))
+        .isTrue();
+    assertThat(s3.hasObjectsUnder("upserts", log + String.format("%020d.checkpoint", optimize)))
+        .isTrue();
+    assertThat(DeltaTables.log(config, "bank.accounts").update().getVersion()).isEqualTo(optimize);
+    assertThat(deltaAccounts(config)).as("the same Delta rows after log cleanup").isEqualTo(model);
+    ends.forEach(
+        (partition, end) ->
+            assertThat(
+                    DeltaTables.txnVersion(
+                        config, "bank.accounts", partition.topic(), partition.partition()))
+                .as("offsets of %s after log cleanup", partition)
+                .isEqualTo(end));
+    try (DeltaTableSink sink = new DeltaTableSink(config)) {
+      assertThat(
+              sink.committedOffsets(
+                      config.tables().get(0).spec(TableId.parse("bank.accounts")), config.groupId())
+                  .asMap())
+          .as("where Floe resumes: the newest Floe commit survived the cleanup")
+          .isEqualTo(ends);
+    }
+  }
+
+  /** {@code floe maintain} of bank.accounts' Delta table. */
+  private static Cli.Result maintain(Path file, String job, String... options) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "maintain",
+                "--config",
+                file.toString(),
+                "--table",
+                "bank.accounts",
+                "--job",
+                job,
+                "--format",
+                "delta"));
+    args.addAll(List.of(options));
+    return Cli.floe(args.toArray(String[]::new));
+  }
+
+  private static Map<String, Long> deltaAccounts(FloeConfig config) {
+    Map<String, Long> table = new HashMap<>();
+    for (Map<String, Object> r : DeltaTables.rows(config, "bank.accounts")) {
+      Long previous = table.put((String) r.get("id"), (Long) r.get("balance"));
+      assertThat(previous).as("one Delta row per key: %s", r.get("id")).isNull();
+    }
+    return table;
   }
 
   @Test

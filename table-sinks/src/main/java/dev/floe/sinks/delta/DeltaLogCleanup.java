@@ -1,23 +1,22 @@
 package dev.floe.sinks.delta;
 
 import dev.floe.core.TableId;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.floe.sinks.iceberg.WarehouseFiles;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.FileInfo;
 
 /**
  * Log cleanup: deletes the commit and checkpoint files of the versions before the latest checkpoint
  * that are older than a retention, as Delta's {@code delta.logRetentionDuration} does, with one
  * more rule: the newest Floe commit stays, since its {@code commitInfo} lists the partitions whose
  * offsets the table holds. Readers of the latest version start from the checkpoint and never need
- * what goes; time travel before it does.
+ * what goes; time travel before it does. The log is listed and cleaned through the warehouse's
+ * FileIO, on a local disk or on S3 alike.
  */
 final class DeltaLogCleanup {
   private static final Pattern LOG_FILE =
@@ -25,37 +24,28 @@ final class DeltaLogCleanup {
 
   private DeltaLogCleanup() {}
 
-  static String run(TableId id, Path table, TableLog log, Duration retention, boolean dryRun) {
+  /**
+   * @param table the table's location: a directory, or {@code s3a://bucket/...} on S3
+   */
+  static String run(
+      TableId id, String table, FileIO io, TableLog log, Duration retention, boolean dryRun) {
     long start = System.nanoTime();
     if (!log.exists()) {
       return id + ": no Delta table yet, no log to clean up";
     }
-    Path dir = table.resolve("_delta_log");
     long cutoff = System.currentTimeMillis() - retention.toMillis();
-    long checkpoint = latestCheckpoint(dir, cutoff);
+    List<LogFile> listed = list(id, table, io);
+    long checkpoint = latestCheckpoint(listed, cutoff);
     long floeCommit = log.newestFloeCommit();
     long keepFrom = floeCommit < 0 ? checkpoint : Math.min(checkpoint, floeCommit);
-    List<Path> expired = new ArrayList<>();
-    int files = 0;
-    try (Stream<Path> list = Files.list(dir)) {
-      for (Path f : (Iterable<Path>) list::iterator) {
-        Matcher m = LOG_FILE.matcher(f.getFileName().toString());
-        if (!m.matches()) {
-          continue;
-        }
-        files++;
-        if (Long.parseLong(m.group(1)) < keepFrom
-            && Files.getLastModifiedTime(f).toMillis() < cutoff) {
-          expired.add(f);
-        }
+    List<String> expired = new ArrayList<>();
+    for (LogFile f : listed) {
+      if (f.version() < keepFrom && f.createdAtMillis() < cutoff) {
+        expired.add(f.location());
       }
-      if (!dryRun) {
-        for (Path f : expired) {
-          Files.deleteIfExists(f);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot clean up the log of Delta table " + id, e);
+    }
+    if (!dryRun) {
+      WarehouseFiles.delete(io, expired, id);
     }
     return String.format(
         "%s: %s %d log files of versions before %d older than %s; %d -> %d log files, in %d ms",
@@ -64,9 +54,37 @@ final class DeltaLogCleanup {
         expired.size(),
         Math.max(keepFrom, 0),
         dev.floe.core.Durations.format(retention),
-        files,
-        files - expired.size(),
+        listed.size(),
+        listed.size() - expired.size(),
         (System.nanoTime() - start) / 1_000_000);
+  }
+
+  /** A commit, checkpoint (part) or checksum file of the log. */
+  private record LogFile(String location, long version, boolean checkpoint, long createdAtMillis) {}
+
+  /**
+   * The commit and checkpoint files directly in {@code _delta_log}: a listing reaches every depth,
+   * and what lies deeper (Delta's {@code _commits/} of newer protocols) is not this job's.
+   */
+  private static List<LogFile> list(TableId id, String table, FileIO io) {
+    List<LogFile> files = new ArrayList<>();
+    String dir = WarehouseFiles.key(table + "/_delta_log/");
+    for (FileInfo f : WarehouseFiles.under(io, table + "/_delta_log", id)) {
+      String k = WarehouseFiles.key(f.location());
+      if (!k.startsWith(dir)) {
+        continue;
+      }
+      Matcher m = LOG_FILE.matcher(k.substring(dir.length()));
+      if (m.matches()) {
+        files.add(
+            new LogFile(
+                f.location(),
+                Long.parseLong(m.group(1)),
+                m.group(2).startsWith("checkpoint") && m.group(4) == null,
+                f.createdAtMillis()));
+      }
+    }
+    return files;
   }
 
   /**
@@ -75,20 +93,12 @@ final class DeltaLogCleanup {
    * checkpoint appeared still reads the one before it, so that one goes only once it is older than
    * the retention too.
    */
-  private static long latestCheckpoint(Path dir, long cutoff) {
+  private static long latestCheckpoint(List<LogFile> files, long cutoff) {
     long latest = -1;
-    try (Stream<Path> list = Files.list(dir)) {
-      for (Path f : (Iterable<Path>) list::iterator) {
-        Matcher m = LOG_FILE.matcher(f.getFileName().toString());
-        if (m.matches()
-            && m.group(2).startsWith("checkpoint")
-            && m.group(4) == null
-            && Files.getLastModifiedTime(f).toMillis() < cutoff) {
-          latest = Math.max(latest, Long.parseLong(m.group(1)));
-        }
+    for (LogFile f : files) {
+      if (f.checkpoint() && f.createdAtMillis() < cutoff) {
+        latest = Math.max(latest, f.version());
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot list the log of Delta table at " + dir, e);
     }
     return latest;
   }

@@ -56,7 +56,8 @@ public final class DeltaTableSink implements TableSink {
   }
 
   /**
-   * @param io writes the data files (the log goes through {@code conf}'s file system)
+   * @param io writes the data files, and lists and deletes them for VACUUM and log cleanup (the log
+   *     itself is written through {@code conf}'s file system)
    */
   private DeltaTableSink(String warehouse, org.apache.hadoop.conf.Configuration conf, FileIO io) {
     this.warehouse = warehouse;
@@ -159,34 +160,11 @@ public final class DeltaTableSink implements TableSink {
     return switch (job.kind()) {
       case COMPACT ->
           new DeltaOptimize(table.id(), at, io, log, table.targetFileSizeBytes()).run(job.dryRun());
-      case EXPIRE ->
-          DeltaLogCleanup.run(table.id(), local(table, at, job), log, retention, job.dryRun());
+      case EXPIRE -> DeltaLogCleanup.run(table.id(), at, io, log, retention, job.dryRun());
       case CHECKPOINT -> checkpoint(table, log, job.dryRun());
-      case VACUUM, ORPHANS ->
-          DeltaVacuum.run(table.id(), local(table, at, job), log, retention, job.dryRun());
+      case VACUUM, ORPHANS -> DeltaVacuum.run(table.id(), at, io, log, retention, job.dryRun());
       case REWRITE_MANIFESTS -> null;
     };
-  }
-
-  /**
-   * The table's directory for the jobs that list it (log cleanup, VACUUM), which walk the local
-   * file system only so far.
-   */
-  private static Path local(TableSpec table, String at, MaintenanceJob job) {
-    if (at.contains("://")) {
-      throw dev.floe.core.Errors.of(
-          "Delta table "
-              + table.id()
-              + " is on object storage ("
-              + at
-              + "), where "
-              + job.kind().name().toLowerCase(java.util.Locale.ROOT)
-              + " is not supported yet: it lists the table's files on a local file system",
-          "run OPTIMIZE and checkpoints, which work on S3; set the bucket's lifecycle rules for"
-              + " unreferenced files meanwhile",
-          null);
-    }
-    return Path.of(at);
   }
 
   /**

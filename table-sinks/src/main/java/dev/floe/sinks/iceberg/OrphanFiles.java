@@ -1,6 +1,7 @@
 package dev.floe.sinks.iceberg;
 
-import dev.floe.core.Errors;
+import static dev.floe.sinks.iceberg.WarehouseFiles.key;
+
 import dev.floe.core.TableId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +24,6 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.FileInfo;
-import org.apache.iceberg.io.SupportsPrefixOperations;
 
 /**
  * Orphan-file removal without Spark: lists every file under the table location and deletes those
@@ -40,23 +40,11 @@ final class OrphanFiles {
     long start = System.nanoTime();
     table.refresh();
     FileIO io = table.io();
-    if (!(io instanceof SupportsPrefixOperations listing)) {
-      throw Errors.of(
-          "Cannot list the files of table "
-              + id
-              + ": its FileIO "
-              + io.getClass().getName()
-              + " cannot list a prefix",
-          "use a FileIO that supports prefix listing (S3FileIO, HadoopFileIO, Floe's local one)",
-          null);
-    }
     long cutoff = System.currentTimeMillis() - olderThan.toMillis();
     // listed before the reachable set is read: a file committed meanwhile is then either reachable
     // or younger than the window
-    List<FileInfo> listed = new ArrayList<>();
-    // with the slash: object stores list by string prefix, and table "t" must not list "t2"'s files
     String prefix = table.location().endsWith("/") ? table.location() : table.location() + "/";
-    listing.listPrefix(prefix).forEach(listed::add);
+    List<FileInfo> listed = WarehouseFiles.under(io, prefix, id);
     Set<String> reachable = reachable(table);
     List<FileInfo> orphans = new ArrayList<>();
     long bytes = 0;
@@ -77,7 +65,7 @@ final class OrphanFiles {
       }
     }
     if (!dryRun) {
-      orphans.forEach(f -> io.deleteFile(f.location()));
+      WarehouseFiles.delete(io, orphans.stream().map(FileInfo::location).toList(), id);
     }
     return String.format(
         "%s: %s %d orphan files (%.1f MB) older than %s; %d files (%.1f MB) -> %d files (%.1f MB),"
@@ -133,13 +121,5 @@ final class OrphanFiles {
       throw new UncheckedIOException("Cannot read the manifests of " + table.name(), e);
     }
     return files;
-  }
-
-  /**
-   * A location without its scheme, so that {@code file:/t/a}, {@code file:///t/a} and {@code /t/a}
-   * (or {@code s3://} and {@code s3a://}) compare equal.
-   */
-  static String key(String location) {
-    return location.replaceFirst("^[a-zA-Z][a-zA-Z0-9+.-]*:", "").replaceFirst("^/+", "/");
   }
 }

@@ -204,6 +204,48 @@ class DeltaMaintenanceTest {
   }
 
   @Test
+  void vacuumFindsFilesInEscapedPartitionDirectoriesAndLeavesHiddenFilesAlone() throws Exception {
+    DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
+    TableSpec spec = spec("raw.esc", "name");
+    // partition directories name=a%2Fb, name=50%25, name=x%20y: the log writes them URI-encoded
+    // once more (name=a%252Fb), the file system lists them as they are
+    List<String> names = List.of("a/b", "50%", "x y", "plain");
+    Map<Long, String> model = new TreeMap<>();
+    for (int r = 0; r < 3; r++) {
+      WriteBatch b = sink.newBatch(spec);
+      for (long id = 0; id < 8; id++) {
+        String name = names.get((int) ((id + r) % names.size()));
+        b.write(ROW, Row.wrap(id, name));
+        model.put(id, name);
+      }
+      b.commit(
+          GROUP,
+          r == 0 ? PartitionOffsets.empty() : offsets("t", 0, r * 10L),
+          offsets("t", 0, (r + 1) * 10L));
+    }
+    Path table = location("raw.esc");
+    assertThat(table.resolve("name=a%2Fb")).isDirectory();
+    Path hiddenDir = Files.createDirectories(table.resolve("_staging"));
+    Files.write(hiddenDir.resolve("part-00000-x.parquet"), new byte[] {1});
+    Files.write(table.resolve(".part-00001-x.parquet"), new byte[] {1});
+    int onDisk = DeltaLogFiles.parquetFiles(warehouse).size();
+    int live = liveFiles("raw.esc");
+    assertThat(onDisk - 2)
+        .as("the upserts rewrote every file of the rounds before")
+        .isGreaterThan(live);
+    Thread.sleep(5);
+
+    String done =
+        sink.maintain(spec, new MaintenanceJob(Kind.VACUUM, Duration.ofMillis(1), 0, false));
+
+    assertThat(done).contains("vacuumed " + (onDisk - 2 - live) + " unreferenced files");
+    assertThat(DeltaLogFiles.parquetFiles(warehouse)).hasSize(live + 2);
+    assertThat(hiddenDir.resolve("part-00000-x.parquet")).exists();
+    assertThat(table.resolve(".part-00001-x.parquet")).exists();
+    assertThat(latest("raw.esc")).isEqualTo(model);
+  }
+
+  @Test
   void vacuumLeavesATableNestedInTheTablesDirectoryAlone() throws Exception {
     DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
     TableSpec outer = spec("raw.outer");
