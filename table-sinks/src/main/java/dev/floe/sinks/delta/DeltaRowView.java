@@ -46,7 +46,7 @@ final class DeltaRowView implements StructLike {
         throw unknownField(id, f.name());
       }
     }
-    return struct(id, "", fileColumns, rowType);
+    return struct(id, "", fileColumns, rowType, false);
   }
 
   DeltaRowView wrap(Row row) {
@@ -75,7 +75,12 @@ final class DeltaRowView implements StructLike {
   }
 
   @SuppressWarnings("unchecked")
-  private static DeltaRowView struct(TableId id, String path, StructType table, Type.Struct row) {
+  /**
+   * @param inCollection whether the struct's values sit in a list or map: the writer is handed a
+   *     whole collection at once, so each value needs a view of its own
+   */
+  private static DeltaRowView struct(
+      TableId id, String path, StructType table, Type.Struct row, boolean inCollection) {
     StructField[] columns = table.getFields();
     int[] positions = new int[columns.length];
     java.util.Arrays.fill(positions, -1);
@@ -112,32 +117,36 @@ final class DeltaRowView implements StructLike {
                 + "' is not nullable but the rows' field is optional",
             "make the column nullable (ALTER TABLE ... ALTER COLUMN ... DROP NOT NULL) or the field required");
       }
-      converters[i] = converter(id, name, column.getDataType(), f.type());
+      converters[i] = converter(id, name, column.getDataType(), f.type(), inCollection);
     }
     return new DeltaRowView(positions, converters);
   }
 
   /** Null when values go through unchanged. */
   private static UnaryOperator<Object> converter(
-      TableId id, String path, DataType table, Type row) {
+      TableId id, String path, DataType table, Type row, boolean inCollection) {
     if (table instanceof StructType s && row instanceof Type.Struct r) {
       for (Field f : r.fields()) {
         if (DeltaSchemaEvolution.column(s, f) < 0) {
           throw unknownField(id, path + "." + f.name());
         }
       }
-      DeltaRowView plan = struct(id, path + ".", s, r);
+      DeltaRowView plan = struct(id, path + ".", s, r, inCollection);
+      if (!inCollection) { // the writer reads a struct field whole before the next row: reuse
+        return v -> plan.wrap((Row) v);
+      }
       // a fresh view per value: a list of structs hands the writer several at once
       return v -> new DeltaRowView(plan.positions, plan.converters).wrap((Row) v);
     }
     if (table instanceof ArrayType a && row instanceof Type.ListType l) {
       UnaryOperator<Object> element =
-          converter(id, path + ".element", a.getElementType(), l.element());
+          converter(id, path + ".element", a.getElementType(), l.element(), true);
       return element == null ? null : v -> mapList((List<?>) v, element);
     }
     if (table instanceof MapType m && row instanceof Type.MapType r) {
-      UnaryOperator<Object> key = converter(id, path + ".key", m.getKeyType(), r.key());
-      UnaryOperator<Object> value = converter(id, path + ".value", m.getValueType(), r.value());
+      UnaryOperator<Object> key = converter(id, path + ".key", m.getKeyType(), r.key(), true);
+      UnaryOperator<Object> value =
+          converter(id, path + ".value", m.getValueType(), r.value(), true);
       return key == null && value == null ? null : v -> mapMap((Map<?, ?>) v, key, value);
     }
     if (table instanceof DecimalType d && row instanceof Type.Decimal r) {
