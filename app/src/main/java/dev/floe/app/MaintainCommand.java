@@ -152,6 +152,20 @@ final class MaintainCommand implements Callable<Integer> {
         } catch (FloeException | IllegalStateException | java.io.UncheckedIOException e) {
           err.println("floe: " + f + " table " + id + ": " + e.getMessage());
           failed++;
+        } catch (Exception e) { // e.g. the object store refusing a list or delete; delta-standalone
+          // (Scala) throws Hadoop's IOExceptions though no Java signature declares them
+          err.println(
+              "floe: "
+                  + f
+                  + " table "
+                  + id
+                  + ": "
+                  + job.name().replace('_', '-')
+                  + " failed: "
+                  + e
+                  + "; check that the warehouse's storage is reachable and that its credentials"
+                  + " may list and delete, then run it again (what it did so far is safe to redo)");
+          failed++;
         }
       }
     }

@@ -398,6 +398,34 @@ class S3WarehouseIT {
         .doesNotContain(SECRET);
   }
 
+  @Test
+  void maintenanceOnAMissingBucketFailsNamingTheTableAndTheFix() throws IOException {
+    Path file = write("s3://vanished/wh", s3.endpoint(), "s3-vanished", oneTable("s3-bad"));
+
+    Cli.Result vacuum =
+        Cli.floe(
+            "maintain",
+            "--config",
+            file.toString(),
+            "--table",
+            "raw.bad",
+            "--job",
+            "vacuum",
+            "--format",
+            "delta",
+            "--older-than",
+            "1s",
+            "--force");
+
+    assertThat(vacuum.exitCode()).isEqualTo(ExitCodes.FAILED);
+    assertThat(vacuum.err())
+        .contains("delta table raw.bad")
+        .contains("vanished")
+        .contains("check that the warehouse's storage is reachable")
+        .doesNotContain(SECRET)
+        .doesNotContain("\tat ");
+  }
+
   private static String oneTable(String topic) {
     return """
         tables:
