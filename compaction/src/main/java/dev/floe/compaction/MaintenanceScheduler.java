@@ -213,7 +213,8 @@ public final class MaintenanceScheduler implements AutoCloseable {
           if (done != null) {
             LOG.info("Scheduled {} of {} table {}", name(step), target.sink().format(), done);
           }
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // delta-standalone (Scala) throws undeclared IOExceptions too:
+          // caught here, the table's next steps still run and the job keeps its schedule
           LOG.warn(
               "Scheduled {} of {} table {} failed: {}; it runs again at its next time",
               name(step),
