@@ -24,10 +24,9 @@ final class ChildFloe implements AutoCloseable {
   private final AtomicInteger commitsStarted = new AtomicInteger();
   private final AtomicLong recordsRead = new AtomicLong();
   private final StringBuffer tail = new StringBuffer();
-  private volatile String killOn;
-  private volatile boolean
-      progressSeen; // the pipeline runs and SIGTERM is handled // a log fragment that makes the
-  // reader thread SIGKILL at once
+  private volatile String killOn; // a log fragment that makes the reader thread SIGKILL at once
+  private volatile boolean stopHandled; // the child logged that SIGTERM now stops it gracefully
+  private volatile boolean progressSeen; // the pipeline runs
 
   private final java.io.PrintWriter logFile;
   private final Thread reader;
@@ -100,8 +99,16 @@ final class ChildFloe implements AutoCloseable {
     reader.join(5_000);
   }
 
-  /** SIGTERM: the graceful stop path; returns the exit code. */
+  /**
+   * SIGTERM: the graceful stop path; returns the exit code. Waits first until the child has
+   * installed its stop handler (it logs "Floe starting" right after): a SIGTERM before that meets
+   * the JVM's default handler, which exits 143 without the final commit.
+   */
   int terminate() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!stopHandled && process.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
     process.destroy();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       throw new AssertionError("floe did not stop within 60 s of SIGTERM; log tail:\n" + logTail());
@@ -129,6 +136,9 @@ final class ChildFloe implements AutoCloseable {
         if (fragment != null && line.contains(fragment)) {
           process.destroyForcibly();
           killOn = null;
+        }
+        if (line.contains("Floe starting")) {
+          stopHandled = true;
         }
         if (line.contains("Committing ")) {
           commitsStarted.incrementAndGet();
