@@ -1,11 +1,10 @@
 package dev.floe.app;
 
-import dev.floe.core.PartitionOffsets;
+import dev.floe.core.sink.ForwardingTableSink;
 import dev.floe.core.sink.MaintenanceJob;
 import dev.floe.core.sink.TableSink;
 import dev.floe.core.sink.TableSpec;
 import dev.floe.core.sink.TableSummary;
-import dev.floe.core.sink.WriteBatch;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -18,35 +17,14 @@ import java.util.function.Supplier;
  * floe_table_rows}): a compaction's effect is the drop in files. Given to the maintenance scheduler
  * only, so that the compaction module needs no metrics of its own.
  */
-final class MeteredMaintenance implements TableSink {
-  private final TableSink sink;
+final class MeteredMaintenance extends ForwardingTableSink {
   private final MeterRegistry registry;
   private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong[]> sizes =
       new java.util.concurrent.ConcurrentHashMap<>();
 
   MeteredMaintenance(TableSink sink, MeterRegistry registry) {
-    this.sink = sink;
+    super(sink);
     this.registry = registry;
-  }
-
-  @Override
-  public String format() {
-    return sink.format();
-  }
-
-  @Override
-  public PartitionOffsets committedOffsets(TableSpec table, String group) {
-    return sink.committedOffsets(table, group);
-  }
-
-  @Override
-  public WriteBatch newBatch(TableSpec table) {
-    return sink.newBatch(table);
-  }
-
-  @Override
-  public TableSummary summary(TableSpec table) {
-    return sink.summary(table);
   }
 
   @Override
