@@ -130,14 +130,9 @@ class GlueStandInSyncIT {
         FloeWrites floe = new FloeWrites(config, "sales.denied", sync)) {
       floe.commit(0, 1);
 
-      await()
-          .atMost(WAIT)
-          .until(
-              () -> {
-                var s = sync.status("athena", TableId.parse("sales.denied"), "iceberg");
-                return s != null && s.failures() >= 2;
-              });
-      assertThat(sync.status("athena", TableId.parse("sales.denied"), "iceberg").lastError())
+      assertThat(
+              ReportedSyncErrors.lastError(
+                  sync, "athena", TableId.parse("sales.denied"), "iceberg", 2, WAIT))
           .contains(
               "sales.denied",
               "catalog 'athena'",

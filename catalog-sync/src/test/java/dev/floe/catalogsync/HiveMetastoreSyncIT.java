@@ -129,14 +129,9 @@ class HiveMetastoreSyncIT {
         FloeWrites floe = new FloeWrites(config, "sales.orders", sync)) {
       floe.commit(0, 1);
 
-      await()
-          .atMost(WAIT)
-          .until(
-              () -> {
-                var s = sync.status("hms", TableId.parse("sales.orders"), "iceberg");
-                return s != null && s.failures() >= 1;
-              });
-      assertThat(sync.status("hms", TableId.parse("sales.orders"), "iceberg").lastError())
+      assertThat(
+              ReportedSyncErrors.lastError(
+                  sync, "hms", TableId.parse("sales.orders"), "iceberg", 1, WAIT))
           .contains("catalog 'hms'", "sales.orders", "check that catalogs.hms.uri is right");
     }
   }

@@ -69,14 +69,7 @@ class NessieCatalogSyncIT {
         RESTCatalog reader = nessie.newReader()) {
       floe.commit(0, 10);
 
-      await()
-          .atMost(WAIT)
-          .until(
-              () -> {
-                var s = sync.status("nessie", table, "iceberg");
-                return s != null && s.failures() >= 2; // reported, then retried
-              });
-      assertThat(sync.status("nessie", table, "iceberg").lastError())
+      assertThat(ReportedSyncErrors.lastError(sync, "nessie", table, "iceberg", 2, WAIT))
           .contains(
               "sales.orders",
               "catalog 'nessie'",

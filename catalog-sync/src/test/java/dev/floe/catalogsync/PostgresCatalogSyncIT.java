@@ -92,14 +92,9 @@ class PostgresCatalogSyncIT {
         FloeWrites floe = new FloeWrites(config, "sales.orders", sync)) {
       floe.commit(0, 1);
 
-      await()
-          .atMost(WAIT)
-          .until(
-              () -> {
-                var s = sync.status("pg", TableId.parse("sales.orders"), "iceberg");
-                return s != null && s.failures() >= 2;
-              });
-      assertThat(sync.status("pg", TableId.parse("sales.orders"), "iceberg").lastError())
+      assertThat(
+              ReportedSyncErrors.lastError(
+                  sync, "pg", TableId.parse("sales.orders"), "iceberg", 2, WAIT))
           .contains("sales.orders", "catalog 'pg'", "check the credentials under catalogs.pg");
       assertThat(log.list)
           .allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain(wrong, PASSWORD));
