@@ -48,13 +48,7 @@ final class DdlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    FloeConfig parsed;
-    try {
-      parsed = ConfigFiles.load(config);
-    } catch (FloeException e) {
-      spec.commandLine().getErr().println(config + ": " + e.getMessage());
-      return ExitCodes.BAD_CONFIG;
-    }
+    FloeConfig parsed = ConfigFiles.forCommand(config);
     try {
       AttachStatements.Engine e = engine(engine);
       java.io.PrintWriter out = spec.commandLine().getOut();

@@ -39,6 +39,10 @@ public final class FloeCommand {
     CommandLine cli = new CommandLine(new FloeCommand());
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
+          if (e instanceof BadConfigException) { // its message names the file
+            cmd.getErr().println(e.getMessage());
+            return ExitCodes.BAD_CONFIG;
+          }
           cmd.getErr().println("floe: " + e.getMessage());
           return ExitCodes.FAILED;
         });

@@ -102,13 +102,7 @@ final class MaintainCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    FloeConfig parsed;
-    try {
-      parsed = ConfigFiles.load(config);
-    } catch (FloeException e) {
-      err.println(config + ": " + e.getMessage());
-      return ExitCodes.BAD_CONFIG;
-    }
+    FloeConfig parsed = ConfigFiles.forCommand(config);
     TableId id = TableId.parse(table);
     TableMapping mapping =
         parsed.tables().stream().filter(m -> m.produces(id)).findFirst().orElse(null);

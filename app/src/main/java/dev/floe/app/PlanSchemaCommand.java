@@ -3,7 +3,6 @@ package dev.floe.app;
 import dev.floe.consumer.decode.RecordDecoder;
 import dev.floe.consumer.registry.RegisteredSchema;
 import dev.floe.consumer.registry.SchemaRegistryClient;
-import dev.floe.core.FloeException;
 import dev.floe.core.SchemaChangeException;
 import dev.floe.core.config.FloeConfig;
 import dev.floe.core.config.TableMapping;
@@ -59,13 +58,7 @@ final class PlanSchemaCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    FloeConfig parsed;
-    try {
-      parsed = ConfigFiles.load(config);
-    } catch (FloeException e) {
-      spec.commandLine().getErr().println(config + ": " + e.getMessage());
-      return ExitCodes.BAD_CONFIG;
-    }
+    FloeConfig parsed = ConfigFiles.forCommand(config);
     List<TableMapping> mappings = parsed.mappingsFor(topic);
     if (mappings.isEmpty()) {
       spec.commandLine().getErr().println("No mapping of " + config + " reads topic " + topic);

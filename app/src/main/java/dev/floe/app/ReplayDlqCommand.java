@@ -1,7 +1,6 @@
 package dev.floe.app;
 
 import dev.floe.consumer.Pipeline;
-import dev.floe.core.FloeException;
 import dev.floe.core.PartitionOffsets;
 import dev.floe.core.SourcePartition;
 import dev.floe.core.TableId;
@@ -50,13 +49,7 @@ final class ReplayDlqCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    FloeConfig parsed;
-    try {
-      parsed = ConfigFiles.load(config);
-    } catch (FloeException e) {
-      spec.commandLine().getErr().println(config + ": " + e.getMessage());
-      return ExitCodes.BAD_CONFIG;
-    }
+    FloeConfig parsed = ConfigFiles.forCommand(config);
     TableId id = TableId.parse(table);
     String group = parsed.groupId() + ".replay";
     Map<String, String> sources = new LinkedHashMap<>(); // dead-letter topic -> source topic

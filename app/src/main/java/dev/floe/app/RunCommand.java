@@ -35,14 +35,8 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    FloeConfig parsed;
-    try {
-      parsed = ConfigFiles.load(config);
-      dev.floe.compaction.MaintenanceScheduler.validate(parsed);
-    } catch (FloeException e) { // invalid or unreadable config
-      spec.commandLine().getErr().println(config + ": " + e.getMessage());
-      return ExitCodes.BAD_CONFIG;
-    }
+    FloeConfig parsed =
+        ConfigFiles.forCommand(config, dev.floe.compaction.MaintenanceScheduler::validate);
     try {
       java.util.Set<String> topics = dev.floe.consumer.KafkaReachability.check(parsed.kafka());
       dev.floe.consumer.KafkaReachability.unmatched(parsed, topics).forEach(LOG::warn);

@@ -50,13 +50,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    FloeConfig parsed;
-    try {
-      parsed = ConfigFiles.load(config);
-    } catch (FloeException e) {
-      spec.commandLine().getErr().println(config + ": " + e.getMessage());
-      return ExitCodes.BAD_CONFIG;
-    }
+    FloeConfig parsed = ConfigFiles.forCommand(config);
     StatusReport report = fromRunningInstance(parsed);
     if (report == null) {
       try {

@@ -1,6 +1,5 @@
 package dev.floe.app;
 
-import dev.floe.core.FloeException;
 import dev.floe.core.config.FloeConfig;
 import dev.floe.core.config.TableMapping;
 import java.io.PrintWriter;
@@ -20,14 +19,8 @@ final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    FloeConfig config;
-    try {
-      config = ConfigFiles.load(file);
-      dev.floe.compaction.MaintenanceScheduler.validate(config);
-    } catch (FloeException e) { // invalid or unreadable config
-      spec.commandLine().getErr().println(file + ": " + e.getMessage());
-      return ExitCodes.BAD_CONFIG;
-    }
+    FloeConfig config =
+        ConfigFiles.forCommand(file, dev.floe.compaction.MaintenanceScheduler::validate);
     out.printf(
         "%s is valid: %d table mapping(s), group '%s', warehouse %s%n",
         file, config.tables().size(), config.groupId(), config.warehouse());

@@ -6,6 +6,7 @@ import dev.floe.core.PartitionOffsets;
 import dev.floe.core.SchemaChangeException;
 import dev.floe.core.row.Row;
 import dev.floe.core.row.Type;
+import dev.floe.core.sink.BatchState;
 import dev.floe.core.sink.CommitResult;
 import dev.floe.core.sink.TableSpec;
 import dev.floe.core.sink.WriteBatch;
@@ -29,13 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 final class DeltaWriteBatch implements WriteBatch {
   private static final Logger LOG = LoggerFactory.getLogger(DeltaWriteBatch.class);
-
-  private enum State {
-    OPEN,
-    FAILED,
-    CLOSED,
-    COMMITTED
-  }
 
   /** How rows of one source schema are written: the file columns and the partition values. */
   private record Plan(DeltaRowView view, Function<Row, List<String>> partition) {}
@@ -63,7 +57,7 @@ final class DeltaWriteBatch implements WriteBatch {
   private final KeyValues keys; // null for append-only tables
   private final Map<List<Object>, Change> changes = new LinkedHashMap<>();
   private CopyOnWrite rewrite;
-  private State state = State.OPEN;
+  private final BatchState state;
   private boolean keepFiles; // a commit may have landed: its files belong to the table
 
   DeltaWriteBatch(TableSpec spec, String location, FileIO io, TableLog log, Lock commitLock) {
@@ -72,12 +66,13 @@ final class DeltaWriteBatch implements WriteBatch {
     this.io = io;
     this.log = log;
     this.commitLock = commitLock;
+    this.state = new BatchState("Delta table " + spec.id());
     this.keys = spec.upsert() ? new KeyValues(spec.id(), spec.keyColumns()) : null;
   }
 
   @Override
   public void write(Type.Struct schema, Row row) {
-    requireOpen();
+    state.requireOpen();
     Plan plan = plan(schema); // may open or create the table; nothing is written if it fails
     if (keys != null) { // only the last row of a key is written, at commit
       changes.put(keys.of(schema, row), new Change(schema, row));
@@ -94,7 +89,7 @@ final class DeltaWriteBatch implements WriteBatch {
    */
   @Override
   public void delete(Type.Struct keySchema, Row key) {
-    requireOpen();
+    state.requireOpen();
     if (keys == null) {
       throw new UnsupportedOperationException(
           "Delta table " + spec.id() + " is append-only: it has no key columns to delete by");
@@ -107,7 +102,7 @@ final class DeltaWriteBatch implements WriteBatch {
     try {
       files.write(plan.partition().apply(row), plan.view().wrap(row));
     } catch (RuntimeException e) {
-      state = State.FAILED; // a row that fails half-way leaves its file's columns uneven
+      state.fail(); // a row that fails half-way leaves its file's columns uneven
       throw Errors.of(
           "Cannot write a row to Delta table "
               + spec.id()
@@ -124,7 +119,7 @@ final class DeltaWriteBatch implements WriteBatch {
   /** False once a row failed half-way: its file's columns are uneven and only abort is left. */
   @Override
   public boolean usable() {
-    return state != State.FAILED;
+    return !state.failed();
   }
 
   @Override
@@ -144,10 +139,10 @@ final class DeltaWriteBatch implements WriteBatch {
 
   @Override
   public CommitResult commit(String group, PartitionOffsets expected, PartitionOffsets next) {
-    requireOpen();
+    state.requireOpen();
     long start = System.nanoTime();
     writeChanges();
-    state = State.CLOSED;
+    state.close();
     List<AddFile> adds = files == null ? List.of() : files.close();
     if (table == null && !log.exists()) { // nothing written and no table to hold offsets
       return result(-1, adds, start);
@@ -171,7 +166,7 @@ final class DeltaWriteBatch implements WriteBatch {
     commitLock.lock();
     try {
       long version = commit.run();
-      state = State.COMMITTED;
+      state.committed();
       return result(version, adds, start);
     } catch (RuntimeException e) { // run() reports every failure as unchecked
       keepFiles = commit.uncertain();
@@ -184,20 +179,9 @@ final class DeltaWriteBatch implements WriteBatch {
 
   @Override
   public void abort() {
-    if (state == State.COMMITTED) { // the files belong to the table now
-      return;
+    if (state.abort(files == null ? () -> {} : files::close)) { // false once committed
+      deleteFiles("aborted");
     }
-    if (state == State.OPEN || state == State.FAILED) {
-      state = State.CLOSED;
-      if (files != null) {
-        try {
-          files.close();
-        } catch (RuntimeException e) {
-          LOG.debug("Closing files of an aborted batch failed; deleting them anyway", e);
-        }
-      }
-    }
-    deleteFiles("aborted");
   }
 
   @Override
@@ -348,17 +332,5 @@ final class DeltaWriteBatch implements WriteBatch {
       out.add(new dev.floe.core.sink.Column(f.getName(), f.getDataType().getCatalogString()));
     }
     return out;
-  }
-
-  private void requireOpen() {
-    if (state != State.OPEN) {
-      throw new IllegalStateException(
-          "Batch of Delta table "
-              + spec.id()
-              + " is "
-              + (state == State.FAILED
-                  ? "failed: abort it"
-                  : "committed or aborted: start a new one"));
-    }
   }
 }

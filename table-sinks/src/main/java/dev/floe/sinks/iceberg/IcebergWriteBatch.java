@@ -6,6 +6,7 @@ import dev.floe.core.PartitionOffsets;
 import dev.floe.core.SchemaChangeException;
 import dev.floe.core.row.Row;
 import dev.floe.core.row.Type;
+import dev.floe.core.sink.BatchState;
 import dev.floe.core.sink.CommitResult;
 import dev.floe.core.sink.TableSpec;
 import dev.floe.core.sink.WriteBatch;
@@ -26,13 +27,6 @@ import org.slf4j.LoggerFactory;
 final class IcebergWriteBatch implements WriteBatch {
   private static final Logger LOG = LoggerFactory.getLogger(IcebergWriteBatch.class);
 
-  private enum State {
-    OPEN,
-    FAILED,
-    CLOSED,
-    COMMITTED
-  }
-
   private final TableSpec spec;
   private final Tables tables;
   private final Lock commitLock;
@@ -52,18 +46,19 @@ final class IcebergWriteBatch implements WriteBatch {
   private boolean sourceIdsChanged;
   private final Map<Type.Struct, RowStruct> keyViews = new IdentityHashMap<>();
   private long records;
-  private State state = State.OPEN;
+  private final BatchState state;
   private boolean keepFiles; // a commit may have landed: its files belong to the table
 
   IcebergWriteBatch(TableSpec spec, Tables tables, Lock commitLock) {
     this.spec = spec;
     this.tables = tables;
     this.commitLock = commitLock;
+    this.state = new BatchState("table " + spec.id());
   }
 
   @Override
   public void write(Type.Struct schema, Row row) {
-    requireOpen();
+    state.requireOpen();
     RowStruct view = view(schema); // may open or create the table; nothing is written if it fails
     try {
       if (upserts != null) {
@@ -75,7 +70,7 @@ final class IcebergWriteBatch implements WriteBatch {
       throw e; // a null key column: found before anything is written, the batch can still commit
     } catch (RuntimeException e) {
       // a row that fails half-way leaves its file's columns uneven: the batch cannot go on
-      state = State.FAILED;
+      state.fail();
       throw Errors.of(
           "Cannot write a row to table " + spec.id() + " (row " + records + " of the batch): " + e,
           "check that the row's values have the Java types of its schema (see dev.floe.core.row.Type);"
@@ -87,7 +82,7 @@ final class IcebergWriteBatch implements WriteBatch {
 
   @Override
   public void delete(Type.Struct keySchema, Row key) {
-    requireOpen();
+    state.requireOpen();
     if (!spec.upsert()) {
       throw new UnsupportedOperationException(
           "table " + spec.id() + " is append-only: it has no key columns to delete by");
@@ -109,7 +104,7 @@ final class IcebergWriteBatch implements WriteBatch {
 
   @Override
   public boolean usable() {
-    return state == State.OPEN;
+    return state.open();
   }
 
   @Override
@@ -129,9 +124,9 @@ final class IcebergWriteBatch implements WriteBatch {
 
   @Override
   public CommitResult commit(String group, PartitionOffsets expected, PartitionOffsets next) {
-    requireOpen();
+    state.requireOpen();
     long start = System.nanoTime();
-    state = State.CLOSED;
+    state.close();
     List<org.apache.iceberg.DeleteFile> deleteFiles =
         upserts == null ? List.of() : upserts.close(); // first: it writes the buffered rows
     List<DataFile> dataFiles = files == null ? List.of() : files.close();
@@ -152,7 +147,7 @@ final class IcebergWriteBatch implements WriteBatch {
     commitLock.lock();
     try {
       long snapshotId = commit.run();
-      state = State.COMMITTED;
+      state.committed();
       return result(snapshotId, dataFiles, start);
     } catch (RuntimeException e) {
       keepFiles = commit.uncertain();
@@ -165,20 +160,9 @@ final class IcebergWriteBatch implements WriteBatch {
 
   @Override
   public void abort() {
-    if (state == State.COMMITTED) { // the files belong to the table now
-      return;
+    if (state.abort(files == null ? () -> {} : files::close)) { // false once committed
+      deleteFiles("aborted");
     }
-    if (state == State.OPEN || state == State.FAILED) {
-      state = State.CLOSED;
-      if (files != null) {
-        try {
-          files.close();
-        } catch (RuntimeException e) {
-          LOG.debug("Closing files of an aborted batch failed; deleting them anyway", e);
-        }
-      }
-    }
-    deleteFiles("aborted");
   }
 
   /**
@@ -316,17 +300,5 @@ final class IcebergWriteBatch implements WriteBatch {
                         .operations()
                         .current()
                         .schema()));
-  }
-
-  private void requireOpen() {
-    if (state != State.OPEN) {
-      throw new IllegalStateException(
-          "Batch of table "
-              + spec.id()
-              + " is "
-              + (state == State.FAILED
-                  ? "failed: abort it"
-                  : "committed or aborted: start a new one"));
-    }
   }
 }
