@@ -7,15 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.floe.core.FloeException;
 import dev.floe.core.PartitionOffsets;
-import dev.floe.core.TableId;
-import dev.floe.core.config.PartitionField;
 import dev.floe.core.row.Field;
 import dev.floe.core.row.Row;
 import dev.floe.core.row.Type;
 import dev.floe.core.sink.TableSpec;
 import dev.floe.core.sink.WriteBatch;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +53,7 @@ class UpsertTest {
   @Test
   void theLastRowPerKeyWinsDeletesRemoveAndADeletedKeyComesBack() {
     sink = new IcebergTableSink(Fixtures.config(warehouse));
-    TableSpec spec = spec("bank.accounts");
+    TableSpec spec = Fixtures.keyedSpec("bank.accounts");
 
     WriteBatch first = sink.newBatch(spec);
     first.write(ACCOUNT, Row.wrap("a", 1L));
@@ -90,7 +87,7 @@ class UpsertTest {
   @Test
   void keysSeenAgainAfterTheBufferIsWrittenOutGetPositionDeletes() {
     sink = new IcebergTableSink(Fixtures.config(warehouse));
-    TableSpec spec = spec("bank.many", "bucket[4](id)");
+    TableSpec spec = Fixtures.keyedSpec("bank.many", "bucket[4](id)");
     Map<String, Long> model = new HashMap<>();
     Random random = new Random(7);
     WriteBatch batch = sink.newBatch(spec);
@@ -119,7 +116,7 @@ class UpsertTest {
   @Test
   void aNullKeyColumnIsAnErrorThatNamesTheColumn() {
     sink = new IcebergTableSink(Fixtures.config(warehouse));
-    WriteBatch batch = sink.newBatch(spec("bank.nulls"));
+    WriteBatch batch = sink.newBatch(Fixtures.keyedSpec("bank.nulls"));
 
     assertThatThrownBy(() -> batch.write(ACCOUNT, Row.wrap(null, 1L)))
         .isInstanceOf(FloeException.class)
@@ -130,7 +127,7 @@ class UpsertTest {
   @Test
   void aDeleteBeforeTheTableExistsChangesNothing() {
     sink = new IcebergTableSink(Fixtures.config(warehouse));
-    WriteBatch batch = sink.newBatch(spec("bank.empty"));
+    WriteBatch batch = sink.newBatch(Fixtures.keyedSpec("bank.empty"));
     batch.delete(KEY, Row.wrap("a"));
     assertThat(batch.records()).isEqualTo(1);
     batch.commit(GROUP, PartitionOffsets.empty(), offsets("empty", 0, 1));
@@ -143,11 +140,11 @@ class UpsertTest {
         new Type.Struct(
             List.of(
                 Field.required("id", Type.Primitive.INT), Field.required("n", Type.Primitive.INT)));
-    WriteBatch first = sink.newBatch(spec("raw.keyed"));
+    WriteBatch first = sink.newBatch(Fixtures.keyedSpec("raw.keyed"));
     first.write(v1, Row.wrap(1, 1));
     first.commit(GROUP, PartitionOffsets.empty(), offsets("keyed", 0, 1));
 
-    WriteBatch second = sink.newBatch(spec("raw.keyed"));
+    WriteBatch second = sink.newBatch(Fixtures.keyedSpec("raw.keyed"));
     Type.Struct widened =
         new Type.Struct(
             List.of(
@@ -183,11 +180,11 @@ class UpsertTest {
   @Test
   void aMappingWhoseKeyOrModeChangedIsRefusedNamingBothKeys() {
     sink = new IcebergTableSink(Fixtures.config(warehouse));
-    WriteBatch first = sink.newBatch(spec("raw.rekeyed"));
+    WriteBatch first = sink.newBatch(Fixtures.keyedSpec("raw.rekeyed"));
     first.write(ACCOUNT, Row.wrap("a", 1L));
     first.commit(GROUP, PartitionOffsets.empty(), offsets("rekeyed", 0, 1));
 
-    TableSpec rekeyed = spec("raw.rekeyed");
+    TableSpec rekeyed = Fixtures.keyedSpec("raw.rekeyed");
     TableSpec otherKey =
         new TableSpec(
             rekeyed.id(),
@@ -210,17 +207,6 @@ class UpsertTest {
     append.abort();
     assertThat(balances(Fixtures.load(warehouse, "raw.rekeyed")))
         .containsExactly(Map.entry("a", 1L));
-  }
-
-  private static TableSpec spec(String table, String... partitionBy) {
-    return new TableSpec(
-        TableId.parse(table),
-        "local",
-        Arrays.stream(partitionBy).map(PartitionField::parse).toList(),
-        512L << 20,
-        Map.of(),
-        List.of("id"),
-        dev.floe.core.config.TableMapping.SchemaEvolution.FULL);
   }
 
   static Map<String, Long> balancesOf(Table table) {
