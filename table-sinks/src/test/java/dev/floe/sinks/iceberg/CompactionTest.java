@@ -1,5 +1,6 @@
 package dev.floe.sinks.iceberg;
 
+import static dev.floe.sinks.TableSpecs.keyed;
 import static dev.floe.sinks.iceberg.Fixtures.GROUP;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,7 +44,7 @@ class CompactionTest {
   @Test
   void compactionKeepsTheRowsDropsTheDeletesAndKeepsTheOffsets() {
     sink = new IcebergTableSink(Fixtures.config(warehouse));
-    TableSpec spec = Fixtures.keyedSpec("bank.compacted", "bucket[4](id)");
+    TableSpec spec = keyed("bank.compacted", "id", "bucket[4](id)");
     RandomUpserts upserts = new RandomUpserts(sink, spec, KEYS, new Random(1));
     upserts.commitBatches(15, 100);
     Table table = Fixtures.load(warehouse, "bank.compacted");
@@ -77,7 +78,7 @@ class CompactionTest {
   @Test
   void expiringSnapshotsKeepsTheNewestFloeCommitAndItsOffsets() {
     sink = new IcebergTableSink(Fixtures.config(warehouse));
-    TableSpec spec = Fixtures.keyedSpec("bank.expiring", "bucket[4](id)");
+    TableSpec spec = keyed("bank.expiring", "id", "bucket[4](id)");
     RandomUpserts upserts = new RandomUpserts(sink, spec, KEYS, new Random(3));
     upserts.commitBatches(6, 100);
     sink.compact(spec, false); // the current snapshot is now a compaction, without offsets
@@ -95,7 +96,7 @@ class CompactionTest {
   @Test
   void compactionBesideRunningUpsertsNeverUndoesOrResurrectsARow() throws Exception {
     sink = new IcebergTableSink(Fixtures.config(warehouse));
-    TableSpec spec = Fixtures.keyedSpec("bank.busy", "bucket[4](id)");
+    TableSpec spec = keyed("bank.busy", "id", "bucket[4](id)");
     RandomUpserts upserts = new RandomUpserts(sink, spec, KEYS, new Random(2));
     upserts.commitBatch(100);
     AtomicBoolean ingesting = new AtomicBoolean(true);

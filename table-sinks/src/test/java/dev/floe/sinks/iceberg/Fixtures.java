@@ -7,7 +7,6 @@ import dev.floe.core.TableId;
 import dev.floe.core.config.CatalogSettings;
 import dev.floe.core.config.FloeConfig;
 import dev.floe.core.config.PartitionField;
-import dev.floe.core.config.TableMapping;
 import dev.floe.core.row.Field;
 import dev.floe.core.row.Row;
 import dev.floe.core.row.Type;
@@ -63,18 +62,6 @@ final class Fixtures {
         Arrays.stream(partitionBy).map(PartitionField::parse).toList(),
         targetFileSize,
         Map.of());
-  }
-
-  /** A table keyed by {@code id} that evolves freely: what upserts and deletes need. */
-  static TableSpec keyedSpec(String table, String... partitionBy) {
-    return new TableSpec(
-        TableId.parse(table),
-        "local",
-        Arrays.stream(partitionBy).map(PartitionField::parse).toList(),
-        512L << 20,
-        Map.of(),
-        List.of("id"),
-        TableMapping.SchemaEvolution.FULL);
   }
 
   static PartitionOffsets offsets(Object... topicPartitionNext) {

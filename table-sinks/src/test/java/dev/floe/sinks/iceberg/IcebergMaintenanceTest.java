@@ -1,5 +1,6 @@
 package dev.floe.sinks.iceberg;
 
+import static dev.floe.sinks.TableSpecs.keyed;
 import static dev.floe.sinks.iceberg.Fixtures.GROUP;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,7 +47,7 @@ class IcebergMaintenanceTest {
   @Test
   void orphanRemovalDeletesOnlyOldFilesThatNoSnapshotReaches() throws Exception {
     sink = new IcebergTableSink(Fixtures.config(warehouse));
-    TableSpec spec = Fixtures.keyedSpec("bank.orphans", "bucket[4](id)");
+    TableSpec spec = keyed("bank.orphans", "id", "bucket[4](id)");
     RandomUpserts upserts = new RandomUpserts(sink, spec, KEYS, new Random(7));
     upserts.commitBatches(6, 50);
     sink.compact(spec); // the replaced files stay reachable from the older snapshots
@@ -78,7 +79,7 @@ class IcebergMaintenanceTest {
   @Test
   void orphanRemovalAfterExpiryDeletesTheFilesOnlyExpiredSnapshotsHeld() throws Exception {
     sink = new IcebergTableSink(Fixtures.config(warehouse));
-    TableSpec spec = Fixtures.keyedSpec("bank.expired", "bucket[4](id)");
+    TableSpec spec = keyed("bank.expired", "id", "bucket[4](id)");
     RandomUpserts upserts = new RandomUpserts(sink, spec, KEYS, new Random(8));
     upserts.commitBatches(5, 50);
     Table table = Fixtures.load(warehouse, "bank.expired");
@@ -99,8 +100,8 @@ class IcebergMaintenanceTest {
   @Test
   void orphanRemovalLeavesATableNestedUnderTheTablesLocationAlone() throws Exception {
     sink = new IcebergTableSink(Fixtures.config(warehouse));
-    TableSpec outer = Fixtures.keyedSpec("bank.outer", "bucket[4](id)");
-    TableSpec inner = Fixtures.keyedSpec("bank.outer.inner", "bucket[4](id)");
+    TableSpec outer = keyed("bank.outer", "id", "bucket[4](id)");
+    TableSpec inner = keyed("bank.outer.inner", "id", "bucket[4](id)");
     new RandomUpserts(sink, outer, KEYS, new Random(1)).commitBatch(20);
     RandomUpserts innerUpserts = new RandomUpserts(sink, inner, KEYS, new Random(2));
     innerUpserts.commitBatch(20);
@@ -120,7 +121,7 @@ class IcebergMaintenanceTest {
   @Test
   void manifestsAreRewrittenIntoFewerOnlyAboveTheThreshold() {
     sink = new IcebergTableSink(Fixtures.config(warehouse));
-    TableSpec spec = Fixtures.keyedSpec("bank.manifests", "bucket[4](id)");
+    TableSpec spec = keyed("bank.manifests", "id", "bucket[4](id)");
     RandomUpserts upserts = new RandomUpserts(sink, spec, KEYS, new Random(9));
     upserts.commitBatches(12, 20);
     Table table = Fixtures.load(warehouse, "bank.manifests");

@@ -1,5 +1,6 @@
 package dev.floe.sinks.iceberg;
 
+import static dev.floe.sinks.TableSpecs.evolving;
 import static dev.floe.sinks.iceberg.Fixtures.GROUP;
 import static dev.floe.sinks.iceberg.Fixtures.offsets;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.floe.core.FloeException;
 import dev.floe.core.PartitionOffsets;
 import dev.floe.core.SchemaChangeException;
-import dev.floe.core.TableId;
 import dev.floe.core.config.TableMapping;
 import dev.floe.core.row.Field;
 import dev.floe.core.row.Row;
@@ -19,7 +19,6 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
@@ -160,7 +159,7 @@ class SchemaEvolutionTest {
                 Field.required("n", Type.Primitive.INT), Field.optional("m", Type.Primitive.INT)));
     Type.Struct widened = new Type.Struct(List.of(Field.required("n", Type.Primitive.LONG)));
     for (TableMapping.SchemaEvolution level : TableMapping.SchemaEvolution.values()) {
-      TableSpec spec = spec("raw.level_" + level.name().toLowerCase(), level);
+      TableSpec spec = evolving("raw.level_" + level.name().toLowerCase(), level);
       WriteBatch first = sink.newBatch(spec);
       first.write(v1, Row.wrap(1));
       first.commit(GROUP, PartitionOffsets.empty(), offsets("l", 0, 1));
@@ -192,11 +191,6 @@ class SchemaEvolutionTest {
           .extracting(r -> r.getField("n"))
           .containsExactlyInAnyOrder(1L, 2L, 4L);
     }
-  }
-
-  private static TableSpec spec(String table, TableMapping.SchemaEvolution level) {
-    return new TableSpec(
-        TableId.parse(table), "local", List.of(), 512L << 20, Map.of(), List.of(), level);
   }
 
   private static int metadataFiles(Table table) {

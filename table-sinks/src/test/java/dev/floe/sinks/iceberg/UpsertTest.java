@@ -1,5 +1,6 @@
 package dev.floe.sinks.iceberg;
 
+import static dev.floe.sinks.TableSpecs.keyed;
 import static dev.floe.sinks.iceberg.Fixtures.GROUP;
 import static dev.floe.sinks.iceberg.Fixtures.offsets;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,7 +54,7 @@ class UpsertTest {
   @Test
   void theLastRowPerKeyWinsDeletesRemoveAndADeletedKeyComesBack() {
     sink = new IcebergTableSink(Fixtures.config(warehouse));
-    TableSpec spec = Fixtures.keyedSpec("bank.accounts");
+    TableSpec spec = keyed("bank.accounts", "id");
 
     WriteBatch first = sink.newBatch(spec);
     first.write(ACCOUNT, Row.wrap("a", 1L));
@@ -87,7 +88,7 @@ class UpsertTest {
   @Test
   void keysSeenAgainAfterTheBufferIsWrittenOutGetPositionDeletes() {
     sink = new IcebergTableSink(Fixtures.config(warehouse));
-    TableSpec spec = Fixtures.keyedSpec("bank.many", "bucket[4](id)");
+    TableSpec spec = keyed("bank.many", "id", "bucket[4](id)");
     Map<String, Long> model = new HashMap<>();
     Random random = new Random(7);
     WriteBatch batch = sink.newBatch(spec);
@@ -116,7 +117,7 @@ class UpsertTest {
   @Test
   void aNullKeyColumnIsAnErrorThatNamesTheColumn() {
     sink = new IcebergTableSink(Fixtures.config(warehouse));
-    WriteBatch batch = sink.newBatch(Fixtures.keyedSpec("bank.nulls"));
+    WriteBatch batch = sink.newBatch(keyed("bank.nulls", "id"));
 
     assertThatThrownBy(() -> batch.write(ACCOUNT, Row.wrap(null, 1L)))
         .isInstanceOf(FloeException.class)
@@ -127,7 +128,7 @@ class UpsertTest {
   @Test
   void aDeleteBeforeTheTableExistsChangesNothing() {
     sink = new IcebergTableSink(Fixtures.config(warehouse));
-    WriteBatch batch = sink.newBatch(Fixtures.keyedSpec("bank.empty"));
+    WriteBatch batch = sink.newBatch(keyed("bank.empty", "id"));
     batch.delete(KEY, Row.wrap("a"));
     assertThat(batch.records()).isEqualTo(1);
     batch.commit(GROUP, PartitionOffsets.empty(), offsets("empty", 0, 1));
@@ -140,11 +141,11 @@ class UpsertTest {
         new Type.Struct(
             List.of(
                 Field.required("id", Type.Primitive.INT), Field.required("n", Type.Primitive.INT)));
-    WriteBatch first = sink.newBatch(Fixtures.keyedSpec("raw.keyed"));
+    WriteBatch first = sink.newBatch(keyed("raw.keyed", "id"));
     first.write(v1, Row.wrap(1, 1));
     first.commit(GROUP, PartitionOffsets.empty(), offsets("keyed", 0, 1));
 
-    WriteBatch second = sink.newBatch(Fixtures.keyedSpec("raw.keyed"));
+    WriteBatch second = sink.newBatch(keyed("raw.keyed", "id"));
     Type.Struct widened =
         new Type.Struct(
             List.of(
@@ -180,11 +181,11 @@ class UpsertTest {
   @Test
   void aMappingWhoseKeyOrModeChangedIsRefusedNamingBothKeys() {
     sink = new IcebergTableSink(Fixtures.config(warehouse));
-    WriteBatch first = sink.newBatch(Fixtures.keyedSpec("raw.rekeyed"));
+    WriteBatch first = sink.newBatch(keyed("raw.rekeyed", "id"));
     first.write(ACCOUNT, Row.wrap("a", 1L));
     first.commit(GROUP, PartitionOffsets.empty(), offsets("rekeyed", 0, 1));
 
-    TableSpec rekeyed = Fixtures.keyedSpec("raw.rekeyed");
+    TableSpec rekeyed = keyed("raw.rekeyed", "id");
     TableSpec otherKey =
         new TableSpec(
             rekeyed.id(),
