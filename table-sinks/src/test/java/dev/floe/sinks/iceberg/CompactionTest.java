@@ -9,7 +9,6 @@ import dev.floe.core.TransientException;
 import dev.floe.core.sink.TableSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,32 +17,19 @@ import java.util.stream.StreamSupport;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Compaction of upsert tables, read back with Iceberg's generic reader: the same rows before and
  * after, no delete files left, Floe's offsets intact, and no row undone or resurrected when
  * ingestion commits upserts and deletes while compaction runs.
  */
-class CompactionTest {
+class CompactionTest extends IcebergSinkPerTest {
   /** Keys the random upserts spread over. */
   private static final int KEYS = 300;
 
-  @TempDir Path warehouse;
-  IcebergTableSink sink;
-
-  @AfterEach
-  void close() {
-    if (sink != null) {
-      sink.close();
-    }
-  }
-
   @Test
   void compactionKeepsTheRowsDropsTheDeletesAndKeepsTheOffsets() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     TableSpec spec = keyed("bank.compacted", "id", "bucket[4](id)");
     RandomUpserts upserts = new RandomUpserts(sink, spec, KEYS, new Random(1));
     upserts.commitBatches(15, 100);
@@ -77,7 +63,6 @@ class CompactionTest {
 
   @Test
   void expiringSnapshotsKeepsTheNewestFloeCommitAndItsOffsets() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     TableSpec spec = keyed("bank.expiring", "id", "bucket[4](id)");
     RandomUpserts upserts = new RandomUpserts(sink, spec, KEYS, new Random(3));
     upserts.commitBatches(6, 100);
@@ -95,7 +80,6 @@ class CompactionTest {
 
   @Test
   void compactionBesideRunningUpsertsNeverUndoesOrResurrectsARow() throws Exception {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     TableSpec spec = keyed("bank.busy", "id", "bucket[4](id)");
     RandomUpserts upserts = new RandomUpserts(sink, spec, KEYS, new Random(2));
     upserts.commitBatch(100);

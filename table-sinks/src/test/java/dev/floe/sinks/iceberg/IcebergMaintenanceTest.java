@@ -22,31 +22,18 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Orphan-file removal and manifest rewrites, read back with Iceberg generics: only files nothing
  * reaches and older than the window go, every snapshot stays readable, rows never change.
  */
-class IcebergMaintenanceTest {
+class IcebergMaintenanceTest extends IcebergSinkPerTest {
   /** Keys the random upserts spread over. */
   private static final int KEYS = 100;
 
-  @TempDir Path warehouse;
-  IcebergTableSink sink;
-
-  @AfterEach
-  void close() {
-    if (sink != null) {
-      sink.close();
-    }
-  }
-
   @Test
   void orphanRemovalDeletesOnlyOldFilesThatNoSnapshotReaches() throws Exception {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     TableSpec spec = keyed("bank.orphans", "id", "bucket[4](id)");
     RandomUpserts upserts = new RandomUpserts(sink, spec, KEYS, new Random(7));
     upserts.commitBatches(6, 50);
@@ -78,7 +65,6 @@ class IcebergMaintenanceTest {
 
   @Test
   void orphanRemovalAfterExpiryDeletesTheFilesOnlyExpiredSnapshotsHeld() throws Exception {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     TableSpec spec = keyed("bank.expired", "id", "bucket[4](id)");
     RandomUpserts upserts = new RandomUpserts(sink, spec, KEYS, new Random(8));
     upserts.commitBatches(5, 50);
@@ -99,7 +85,6 @@ class IcebergMaintenanceTest {
 
   @Test
   void orphanRemovalLeavesATableNestedUnderTheTablesLocationAlone() throws Exception {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     TableSpec outer = keyed("bank.outer", "id", "bucket[4](id)");
     TableSpec inner = keyed("bank.outer.inner", "id", "bucket[4](id)");
     new RandomUpserts(sink, outer, KEYS, new Random(1)).commitBatch(20);
@@ -120,7 +105,6 @@ class IcebergMaintenanceTest {
 
   @Test
   void manifestsAreRewrittenIntoFewerOnlyAboveTheThreshold() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     TableSpec spec = keyed("bank.manifests", "id", "bucket[4](id)");
     RandomUpserts upserts = new RandomUpserts(sink, spec, KEYS, new Random(9));
     upserts.commitBatches(12, 20);

@@ -32,24 +32,12 @@ import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.PrimitiveType;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class RoundTripTest {
-  @TempDir Path warehouse;
-  IcebergTableSink sink;
-
-  @AfterEach
-  void close() {
-    if (sink != null) {
-      sink.close();
-    }
-  }
+class RoundTripTest extends IcebergSinkPerTest {
 
   @Test
   void rowsOfEveryTypeReadBackUnchanged() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     WriteBatch batch = sink.newBatch(Fixtures.spec("raw.all_types"));
     for (long id = 0; id < 100; id++) {
       batch.write(ALL_TYPES, id % 10 == 9 ? Fixtures.nullsRow(id) : Fixtures.allTypesRow(id));
@@ -72,7 +60,6 @@ class RoundTripTest {
 
   @Test
   void tablesAreFormatV2WithZstdParquetThatCarriesFieldIdsMicrosAndStatistics() throws Exception {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     WriteBatch batch = sink.newBatch(Fixtures.spec("raw.all_types"));
     for (long id = 0; id < 10; id++) {
       batch.write(ALL_TYPES, Fixtures.allTypesRow(id));
@@ -106,7 +93,6 @@ class RoundTripTest {
 
   @Test
   void rowsOfAnotherSchemaAreMappedByNameAndMissingOptionalColumnsAreNull() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     Type.Struct v1 =
         new Type.Struct(
             List.of(
@@ -143,7 +129,6 @@ class RoundTripTest {
 
   @Test
   void aRenamedProtobufFieldKeepsItsColumnByFieldNumber() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     Type.Struct v1 =
         new Type.Struct(
             List.of(
@@ -206,7 +191,6 @@ class RoundTripTest {
 
   @Test
   void aFieldRenamedWithAnAvroAliasKeepsItsColumn() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     Type.Struct v1 =
         new Type.Struct(
             List.of(
@@ -232,7 +216,6 @@ class RoundTripTest {
 
   @Test
   void aRowFieldTheTableLacksBecomesANewOptionalColumn() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     Type.Struct v1 = new Type.Struct(List.of(Field.required("id", Type.Primitive.LONG)));
     Type.Struct v2 =
         new Type.Struct(
@@ -255,7 +238,6 @@ class RoundTripTest {
 
   @Test
   void aValueOfTheWrongJavaTypeFailsTheBatchWithAClearError() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     Type.Struct schema = new Type.Struct(List.of(Field.required("id", Type.Primitive.LONG)));
     WriteBatch batch = sink.newBatch(Fixtures.spec("raw.wrong"));
     batch.write(schema, Row.wrap(1L));
@@ -270,7 +252,6 @@ class RoundTripTest {
 
   @Test
   void filesRollOverAtTheTargetSizeAndPartitionsGetTheirOwnFiles() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     TableSpec spec = Fixtures.spec("raw.rolled", 256 << 10, "ctx.os");
     WriteBatch batch = sink.newBatch(spec);
     for (long id = 0; id < 30_000; id++) {
@@ -295,7 +276,6 @@ class RoundTripTest {
 
   @Test
   void abortDeletesTheBatchFiles() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     WriteBatch batch = sink.newBatch(Fixtures.spec("raw.aborted"));
     batch.write(ALL_TYPES, Fixtures.allTypesRow(1));
     batch.abort();
@@ -306,7 +286,6 @@ class RoundTripTest {
 
   @Test
   void abortAfterCommitKeepsTheCommittedFiles() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     WriteBatch batch = sink.newBatch(Fixtures.spec("raw.kept"));
     batch.write(ALL_TYPES, Fixtures.allTypesRow(1));
     batch.commit(GROUP, PartitionOffsets.empty(), offsets("events", 0, 2));

@@ -16,33 +16,20 @@ import dev.floe.core.row.Type;
 import dev.floe.core.sink.TableSpec;
 import dev.floe.core.sink.WriteBatch;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.types.Types;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A table follows its source schema: new fields, nested ones too, become columns; narrow types are
  * widened; dropped or optional fields make columns optional; all in the commit that first writes
  * such rows. Read back with Iceberg's generic reader.
  */
-class SchemaEvolutionTest {
-  @TempDir Path warehouse;
-  IcebergTableSink sink;
-
-  @AfterEach
-  void close() {
-    if (sink != null) {
-      sink.close();
-    }
-  }
-
+class SchemaEvolutionTest extends IcebergSinkPerTest {
   static final Type.Struct POINT =
       new Type.Struct(List.of(Field.required("x", Type.Primitive.INT)));
   static final Type.Struct V1 =
@@ -72,7 +59,6 @@ class SchemaEvolutionTest {
 
   @Test
   void newerRowsEvolveTheTableInTheCommitThatWritesThemAndOlderRowsStillFit() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     WriteBatch first = sink.newBatch(Fixtures.spec("raw.evolving"));
     first.source("schema id 1");
     first.write(V1, Row.wrap(1L, "ann", 7, new BigDecimal("1.50"), List.of(Row.wrap(1))));
@@ -129,7 +115,6 @@ class SchemaEvolutionTest {
 
   @Test
   void aTypeChangeThatIsNoPromotionIsAnErrorNamingTheColumnAndBothTypes() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     WriteBatch first = sink.newBatch(Fixtures.spec("raw.fixed"));
     first.source("schema id 41");
     first.write(V1, Row.wrap(1L, "ann", 7, null, List.of()));
@@ -151,7 +136,6 @@ class SchemaEvolutionTest {
 
   @Test
   void theMappingsLevelBoundsWhatChanges() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     Type.Struct v1 = new Type.Struct(List.of(Field.required("n", Type.Primitive.INT)));
     Type.Struct added =
         new Type.Struct(

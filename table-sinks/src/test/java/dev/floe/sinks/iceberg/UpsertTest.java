@@ -13,7 +13,6 @@ import dev.floe.core.row.Row;
 import dev.floe.core.row.Type;
 import dev.floe.core.sink.TableSpec;
 import dev.floe.core.sink.WriteBatch;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,15 +23,13 @@ import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileContent;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Upserts into format v2 tables, read back by Iceberg's generic reader (which applies equality and
  * position deletes itself): the latest row per key, nothing else.
  */
-class UpsertTest {
+class UpsertTest extends IcebergSinkPerTest {
   static final Type.Struct ACCOUNT =
       new Type.Struct(
           List.of(
@@ -41,19 +38,8 @@ class UpsertTest {
   static final Type.Struct KEY =
       new Type.Struct(List.of(Field.required("id", Type.Primitive.STRING)));
 
-  @TempDir Path warehouse;
-  IcebergTableSink sink;
-
-  @AfterEach
-  void close() {
-    if (sink != null) {
-      sink.close();
-    }
-  }
-
   @Test
   void theLastRowPerKeyWinsDeletesRemoveAndADeletedKeyComesBack() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     TableSpec spec = keyed("bank.accounts", "id");
 
     WriteBatch first = sink.newBatch(spec);
@@ -87,7 +73,6 @@ class UpsertTest {
 
   @Test
   void keysSeenAgainAfterTheBufferIsWrittenOutGetPositionDeletes() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     TableSpec spec = keyed("bank.many", "id", "bucket[4](id)");
     Map<String, Long> model = new HashMap<>();
     Random random = new Random(7);
@@ -116,7 +101,6 @@ class UpsertTest {
 
   @Test
   void aNullKeyColumnIsAnErrorThatNamesTheColumn() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     WriteBatch batch = sink.newBatch(keyed("bank.nulls", "id"));
 
     assertThatThrownBy(() -> batch.write(ACCOUNT, Row.wrap(null, 1L)))
@@ -127,7 +111,6 @@ class UpsertTest {
 
   @Test
   void aDeleteBeforeTheTableExistsChangesNothing() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     WriteBatch batch = sink.newBatch(keyed("bank.empty", "id"));
     batch.delete(KEY, Row.wrap("a"));
     assertThat(batch.records()).isEqualTo(1);
@@ -136,7 +119,6 @@ class UpsertTest {
 
   @Test
   void aKeyColumnNeverChangesTypeNorBecomesOptionalEvenWhereIcebergCouldPromoteIt() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     Type.Struct v1 =
         new Type.Struct(
             List.of(
@@ -180,7 +162,6 @@ class UpsertTest {
 
   @Test
   void aMappingWhoseKeyOrModeChangedIsRefusedNamingBothKeys() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     WriteBatch first = sink.newBatch(keyed("raw.rekeyed", "id"));
     first.write(ACCOUNT, Row.wrap("a", 1L));
     first.commit(GROUP, PartitionOffsets.empty(), offsets("rekeyed", 0, 1));
