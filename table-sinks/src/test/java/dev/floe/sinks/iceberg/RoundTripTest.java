@@ -15,9 +15,11 @@ import dev.floe.core.sink.CommitResult;
 import dev.floe.core.sink.TableSpec;
 import dev.floe.core.sink.WriteBatch;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.apache.iceberg.DataFile;
@@ -110,21 +112,18 @@ class RoundTripTest extends IcebergSinkPerTest {
     batch.write(v1, Row.wrap(3L, "cy", null));
     batch.commit(GROUP, PartitionOffsets.empty(), offsets("people", 0, 3));
 
-    Map<Long, List<Object>> byId =
-        Fixtures.read(Fixtures.load(warehouse, "raw.people")).stream()
-            .collect(
-                Collectors.toMap(
-                    r -> (Long) r.getField("id"),
-                    r -> java.util.Arrays.asList(r.getField("name"), r.getField("score"))));
-    assertThat(byId)
+    assertThat(
+            byId(
+                Fixtures.load(warehouse, "raw.people"),
+                r -> Arrays.asList(r.getField("name"), r.getField("score"))))
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
                 1L,
-                java.util.Arrays.asList("ann", 1.5),
+                Arrays.asList("ann", 1.5),
                 2L,
-                java.util.Arrays.asList(null, 2.5),
+                Arrays.asList(null, 2.5),
                 3L,
-                java.util.Arrays.asList("cy", null)));
+                Arrays.asList("cy", null)));
   }
 
   @Test
@@ -164,16 +163,11 @@ class RoundTripTest extends IcebergSinkPerTest {
         .extracting(org.apache.iceberg.types.Types.NestedField::name)
         .containsExactly("id", "name", "address");
     assertThat(table.properties()).containsEntry(SourceIds.PROPERTY, "1:1,2:2,3:3,4:1");
-    Map<Long, String> names =
-        Fixtures.read(table).stream()
-            .collect(
-                Collectors.toMap(
-                    r -> (Long) r.getField("id"),
-                    r ->
-                        r.getField("name")
-                            + "@"
-                            + ((Record) r.getField("address")).getField("town")));
-    assertThat(names).isEqualTo(Map.of(1L, "ann@oslo", 2L, "bo@rome", 3L, "cy@lima"));
+    assertThat(
+            byId(
+                table,
+                r -> r.getField("name") + "@" + ((Record) r.getField("address")).getField("town")))
+        .isEqualTo(Map.of(1L, "ann@oslo", 2L, "bo@rome", 3L, "cy@lima"));
 
     Type.Struct reused = // number 5 is a new field, whatever its name
         new Type.Struct(
@@ -208,10 +202,7 @@ class RoundTripTest extends IcebergSinkPerTest {
 
     Table table = Fixtures.load(warehouse, "raw.aliased");
     assertThat(table.properties()).doesNotContainKey(SourceIds.PROPERTY);
-    assertThat(
-            Fixtures.read(table).stream()
-                .collect(Collectors.toMap(r -> (Long) r.getField("id"), r -> r.getField("name"))))
-        .isEqualTo(Map.of(1L, "ann", 2L, "bo"));
+    assertThat(byId(table, r -> r.getField("name"))).isEqualTo(Map.of(1L, "ann", 2L, "bo"));
   }
 
   @Test
@@ -305,6 +296,12 @@ class RoundTripTest extends IcebergSinkPerTest {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /** One value per row, by the row's id; a second row with an id fails the read. */
+  private static <V> Map<Long, V> byId(Table table, Function<Record, V> value) {
+    return Fixtures.read(table).stream()
+        .collect(Collectors.toMap(r -> (Long) r.getField("id"), value));
   }
 
   static List<Path> parquetFiles(Path dir) {
