@@ -1,12 +1,12 @@
 package dev.floe.sinks.delta;
 
 import dev.floe.core.PartitionOffsets;
-import dev.floe.core.SourcePartition;
 import dev.floe.core.TableId;
 import dev.floe.core.config.PartitionField;
 import dev.floe.core.row.Row;
 import dev.floe.core.row.Type;
 import dev.floe.core.sink.TableSpec;
+import dev.floe.sinks.Offsets;
 import io.delta.standalone.DeltaLog;
 import io.delta.standalone.Snapshot;
 import io.delta.standalone.actions.AddFile;
@@ -65,13 +65,7 @@ final class DeltaFixtures {
   }
 
   static PartitionOffsets offsets(Object... topicPartitionNext) {
-    Map<SourcePartition, Long> map = new LinkedHashMap<>();
-    for (int i = 0; i < topicPartitionNext.length; i += 3) {
-      map.put(
-          new SourcePartition((String) topicPartitionNext[i], (Integer) topicPartitionNext[i + 1]),
-          ((Number) topicPartitionNext[i + 2]).longValue());
-    }
-    return PartitionOffsets.of(map);
+    return Offsets.offsets(topicPartitionNext);
   }
 
   static DeltaLog log(Path warehouse, String table) {

@@ -1,5 +1,6 @@
 package dev.floe.sinks.delta;
 
+import static dev.floe.sinks.TableSpecs.keyed;
 import static dev.floe.sinks.delta.DeltaFixtures.GROUP;
 import static dev.floe.sinks.delta.DeltaFixtures.offsets;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,8 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.floe.core.PartitionOffsets;
 import dev.floe.core.TableId;
 import dev.floe.core.TransientException;
-import dev.floe.core.config.PartitionField;
-import dev.floe.core.config.TableMapping;
 import dev.floe.core.row.Field;
 import dev.floe.core.row.Row;
 import dev.floe.core.row.Type;
@@ -22,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -49,7 +47,7 @@ class DeltaMaintenanceTest {
   @Test
   void optimizeBinPacksSmallFilesPerPartitionAndKeepsTheLatestRowPerKey() {
     DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
-    TableSpec spec = spec("raw.opt", "bucket[2](id)");
+    TableSpec spec = keyed("raw.opt", "id", "bucket[2](id)");
     Map<Long, String> model = upsertRounds(sink, spec, 12);
     int filesBefore = liveFiles("raw.opt");
     assertThat(filesBefore).isGreaterThanOrEqualTo(4);
@@ -86,7 +84,7 @@ class DeltaMaintenanceTest {
     DeltaTableSink ingest = new DeltaTableSink(warehouse.toString());
     DeltaTableSink maintain =
         new DeltaTableSink(warehouse.toString(), FaultyLogStore.configuration());
-    TableSpec spec = spec("raw.race");
+    TableSpec spec = keyed("raw.race", "id");
     Map<Long, String> model = upsertRounds(ingest, spec, 5);
     long next = filesOfOtherKeys(ingest, spec, model, 50, 3);
     FloeTrip upsert = new FloeTrip(ingest, spec, next, 1);
@@ -110,7 +108,7 @@ class DeltaMaintenanceTest {
     DeltaTableSink ingest = new DeltaTableSink(warehouse.toString());
     DeltaTableSink maintain =
         new DeltaTableSink(warehouse.toString(), FaultyLogStore.configuration());
-    TableSpec spec = spec("raw.busy");
+    TableSpec spec = keyed("raw.busy", "id");
     Map<Long, String> model = upsertRounds(ingest, spec, 5);
     long next = filesOfOtherKeys(ingest, spec, model, 50, 3);
     FloeTrip upserts = new FloeTrip(ingest, spec, next, DeltaOptimize.ATTEMPTS);
@@ -175,7 +173,7 @@ class DeltaMaintenanceTest {
   @Test
   void vacuumDeletesOnlyUnreferencedFilesOlderThanTheRetention() throws Exception {
     DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
-    TableSpec spec = spec("raw.vac");
+    TableSpec spec = keyed("raw.vac", "id");
     Map<Long, String> model = upsertRounds(sink, spec, 6);
     sink.compact(spec); // every live file is now removed but recently
     Path table = location("raw.vac");
@@ -206,7 +204,7 @@ class DeltaMaintenanceTest {
   @Test
   void vacuumFindsFilesInEscapedPartitionDirectoriesAndLeavesHiddenFilesAlone() throws Exception {
     DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
-    TableSpec spec = spec("raw.esc", "name");
+    TableSpec spec = keyed("raw.esc", "id", "name");
     // partition directories name=a%2Fb, name=50%25, name=x%20y: the log writes them URI-encoded
     // once more (name=a%252Fb), the file system lists them as they are
     List<String> names = List.of("a/b", "50%", "x y", "plain");
@@ -248,8 +246,8 @@ class DeltaMaintenanceTest {
   @Test
   void vacuumLeavesATableNestedInTheTablesDirectoryAlone() throws Exception {
     DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
-    TableSpec outer = spec("raw.outer");
-    TableSpec inner = spec("raw.outer.inner"); // lives in raw.outer's directory
+    TableSpec outer = keyed("raw.outer", "id");
+    TableSpec inner = keyed("raw.outer.inner", "id"); // lives in raw.outer's directory
     upsertRounds(sink, outer, 3);
     Map<Long, String> innerModel = upsertRounds(sink, inner, 3);
     assertThat(location("raw.outer.inner")).startsWith(location("raw.outer"));
@@ -266,7 +264,7 @@ class DeltaMaintenanceTest {
   void logCleanupDeletesOldVersionsBeforeTheCheckpointAndKeepsTheNewestFloeCommit()
       throws Exception {
     DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
-    TableSpec spec = spec("raw.logs");
+    TableSpec spec = keyed("raw.logs", "id");
     Map<Long, String> model = upsertRounds(sink, spec, 14); // versions 0..14, checkpoint at 10
     sink.compact(spec); // version 15: not a Floe commit
     assertThat(sink.maintain(spec, MaintenanceJob.of(Kind.CHECKPOINT)))
@@ -363,16 +361,5 @@ class DeltaMaintenanceTest {
 
   private Path location(String table) {
     return DeltaTableSink.location(warehouse.toString(), TableId.parse(table));
-  }
-
-  private static TableSpec spec(String table, String... partitionBy) {
-    return new TableSpec(
-        TableId.parse(table),
-        "local",
-        Arrays.stream(partitionBy).map(PartitionField::parse).toList(),
-        512L << 20,
-        Map.of(),
-        List.of("id"),
-        TableMapping.SchemaEvolution.FULL);
   }
 }

@@ -1,5 +1,6 @@
 package dev.floe.sinks.delta;
 
+import static dev.floe.sinks.TableSpecs.evolving;
 import static dev.floe.sinks.delta.DeltaFixtures.GROUP;
 import static dev.floe.sinks.delta.DeltaFixtures.offsets;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,7 +11,6 @@ import dev.floe.core.FloeException;
 import dev.floe.core.PartitionOffsets;
 import dev.floe.core.SchemaChangeException;
 import dev.floe.core.TableId;
-import dev.floe.core.config.PartitionField;
 import dev.floe.core.config.TableMapping;
 import dev.floe.core.row.Field;
 import dev.floe.core.row.Row;
@@ -67,7 +67,8 @@ class DeltaSchemaEvolutionTest {
   @Test
   void newerRowsEvolveTheTableInTheCommitThatWritesThemAndOlderRowsStillFit() {
     DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
-    TableSpec spec = spec("raw.evolving", TableMapping.SchemaEvolution.ADDITIVE, "bucket(2, id)");
+    TableSpec spec =
+        evolving("raw.evolving", TableMapping.SchemaEvolution.ADDITIVE, "bucket(2, id)");
     WriteBatch first = sink.newBatch(spec);
     first.write(
         V1,
@@ -142,7 +143,7 @@ class DeltaSchemaEvolutionTest {
   @Test
   void aWiderTypeIsRefusedBecauseDeltaProtocol12CannotWidenAColumn() {
     DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
-    TableSpec spec = spec("raw.narrow", TableMapping.SchemaEvolution.FULL);
+    TableSpec spec = evolving("raw.narrow", TableMapping.SchemaEvolution.FULL);
     WriteBatch first = sink.newBatch(spec);
     first.source("schema id 41");
     first.write(V1, Row.wrap(1L, "ann", 7, null, null, null));
@@ -192,7 +193,7 @@ class DeltaSchemaEvolutionTest {
     Type.Struct optional = new Type.Struct(List.of(Field.optional("n", Type.Primitive.INT)));
     for (TableMapping.SchemaEvolution level : TableMapping.SchemaEvolution.values()) {
       String table = "raw.level_" + level.name().toLowerCase();
-      TableSpec spec = spec(table, level);
+      TableSpec spec = evolving(table, level);
       WriteBatch first = sink.newBatch(spec);
       first.write(v1, Row.wrap(1));
       first.commit(GROUP, PartitionOffsets.empty(), offsets("l", 0, 1));
@@ -224,7 +225,7 @@ class DeltaSchemaEvolutionTest {
   @Test
   void aFieldRenamedWithAnAvroAliasKeepsItsColumnAndWithoutOneIsANewColumn() {
     DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
-    TableSpec spec = spec("raw.renamed", TableMapping.SchemaEvolution.ADDITIVE);
+    TableSpec spec = evolving("raw.renamed", TableMapping.SchemaEvolution.ADDITIVE);
     Type.Struct v1 =
         new Type.Struct(
             List.of(
@@ -262,7 +263,7 @@ class DeltaSchemaEvolutionTest {
   @Test
   void batchesThatEvolveAlikeBothCommitAndOneThatMissedAnotherChangeIsDropped() {
     DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
-    TableSpec spec = spec("raw.racing", TableMapping.SchemaEvolution.ADDITIVE);
+    TableSpec spec = evolving("raw.racing", TableMapping.SchemaEvolution.ADDITIVE);
     Type.Struct v1 = new Type.Struct(List.of(Field.required("n", Type.Primitive.INT)));
     Type.Struct withM =
         new Type.Struct(
@@ -304,17 +305,5 @@ class DeltaSchemaEvolutionTest {
 
   private Path location(String table) {
     return DeltaTableSink.location(warehouse.toString(), TableId.parse(table));
-  }
-
-  private static TableSpec spec(
-      String table, TableMapping.SchemaEvolution level, String... partitionBy) {
-    return new TableSpec(
-        TableId.parse(table),
-        "local",
-        Arrays.stream(partitionBy).map(PartitionField::parse).toList(),
-        512L << 20,
-        Map.of(),
-        List.of(),
-        level);
   }
 }

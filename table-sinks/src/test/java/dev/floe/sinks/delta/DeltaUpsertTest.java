@@ -1,5 +1,6 @@
 package dev.floe.sinks.delta;
 
+import static dev.floe.sinks.TableSpecs.keyed;
 import static dev.floe.sinks.delta.DeltaFixtures.GROUP;
 import static dev.floe.sinks.delta.DeltaFixtures.offsets;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,8 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.floe.core.FloeException;
 import dev.floe.core.PartitionOffsets;
 import dev.floe.core.TableId;
-import dev.floe.core.config.PartitionField;
-import dev.floe.core.config.TableMapping;
 import dev.floe.core.row.Field;
 import dev.floe.core.row.Row;
 import dev.floe.core.row.Type;
@@ -43,7 +42,7 @@ class DeltaUpsertTest {
   @Test
   void theLastRowPerKeyWinsDeletesRemoveAndADeletedKeyComesBack() {
     DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
-    TableSpec spec = spec("raw.people", "id");
+    TableSpec spec = keyed("raw.people", "id");
     WriteBatch first = sink.newBatch(spec);
     for (long id = 1; id <= 5; id++) {
       first.write(ROW, Row.wrap(id, "v1-" + id));
@@ -88,7 +87,7 @@ class DeltaUpsertTest {
   @Test
   void onlyFilesWhoseKeyStatisticsMayHoldAChangedKeyAreRewritten() {
     DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
-    TableSpec spec = spec("raw.ranges", "id");
+    TableSpec spec = keyed("raw.ranges", "id");
     long next = 0;
     for (int f = 0; f < 3; f++) { // files holding ids 0-99, 100-199, 200-299
       WriteBatch batch = sink.newBatch(spec);
@@ -121,7 +120,7 @@ class DeltaUpsertTest {
   @Test
   void upsertsIntoAPartitionedTableKeepEachCopyInItsPartition() {
     DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
-    TableSpec spec = spec("raw.buckets", "id", "bucket[4](id)");
+    TableSpec spec = keyed("raw.buckets", "id", "bucket[4](id)");
     WriteBatch first = sink.newBatch(spec);
     for (long id = 0; id < 40; id++) {
       first.write(ROW, Row.wrap(id, "a" + id));
@@ -150,7 +149,7 @@ class DeltaUpsertTest {
   @Test
   void twoWritersUpdatingKeysOfOneFileBothLandWithoutRevivingEitherOldRow() {
     DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
-    TableSpec spec = spec("raw.shared", "id");
+    TableSpec spec = keyed("raw.shared", "id");
     WriteBatch first = sink.newBatch(spec);
     for (long id = 1; id <= 4; id++) {
       first.write(ROW, Row.wrap(id, "old"));
@@ -174,7 +173,7 @@ class DeltaUpsertTest {
     DeltaTableSink other = new DeltaTableSink(warehouse.toString());
     DeltaTableSink racing =
         new DeltaTableSink(warehouse.toString(), FaultyLogStore.configuration());
-    TableSpec spec = spec("raw.race", "id");
+    TableSpec spec = keyed("raw.race", "id");
     WriteBatch first = other.newBatch(spec);
     for (long id = 1; id <= 4; id++) {
       first.write(ROW, Row.wrap(id, "old"));
@@ -206,7 +205,7 @@ class DeltaUpsertTest {
   @Test
   void aNullKeyColumnIsAnErrorThatNamesTheColumnAndTheBatchGoesOn() {
     DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
-    WriteBatch batch = sink.newBatch(spec("raw.nulls", "name"));
+    WriteBatch batch = sink.newBatch(keyed("raw.nulls", "name"));
     assertThatThrownBy(() -> batch.write(ROW, Row.wrap(1L, null)))
         .isInstanceOf(FloeException.class)
         .hasMessageContaining("Key column 'name' of Delta table raw.nulls is null");
@@ -224,11 +223,11 @@ class DeltaUpsertTest {
             List.of(
                 Field.required("id", Type.Primitive.LONG),
                 Field.required("n", Type.Primitive.INT)));
-    WriteBatch first = sink.newBatch(spec("raw.keyed", "id"));
+    WriteBatch first = sink.newBatch(keyed("raw.keyed", "id"));
     first.write(v1, Row.wrap(1L, 1));
     first.commit(GROUP, PartitionOffsets.empty(), offsets("keyed", 0, 1));
 
-    WriteBatch second = sink.newBatch(spec("raw.keyed", "id"));
+    WriteBatch second = sink.newBatch(keyed("raw.keyed", "id"));
     Type.Struct optional =
         new Type.Struct(
             List.of(
@@ -244,11 +243,11 @@ class DeltaUpsertTest {
   @Test
   void aMappingWhoseKeyChangedIsRefusedNamingBothKeys() {
     DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
-    WriteBatch first = sink.newBatch(spec("raw.rekeyed", "id"));
+    WriteBatch first = sink.newBatch(keyed("raw.rekeyed", "id"));
     first.write(ROW, Row.wrap(1L, "a"));
     first.commit(GROUP, PartitionOffsets.empty(), offsets("rekeyed", 0, 1));
 
-    WriteBatch second = sink.newBatch(spec("raw.rekeyed", "name"));
+    WriteBatch second = sink.newBatch(keyed("raw.rekeyed", "name"));
     assertThatThrownBy(() -> second.write(ROW, Row.wrap(2L, "a")))
         .isInstanceOf(FloeException.class)
         .hasMessageContaining("Table raw.rekeyed was written with key columns [id]")
@@ -260,7 +259,7 @@ class DeltaUpsertTest {
   @Test
   void aDeleteBeforeTheTableExistsChangesNothing() {
     DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
-    WriteBatch batch = sink.newBatch(spec("raw.none", "id"));
+    WriteBatch batch = sink.newBatch(keyed("raw.none", "id"));
     batch.delete(KEY, Row.wrap(1L));
     var result = batch.commit(GROUP, PartitionOffsets.empty(), offsets("x", 0, 1));
     assertThat(result.version()).isEqualTo(-1);
@@ -270,7 +269,7 @@ class DeltaUpsertTest {
   @Test
   void textKeysThatAreNoStringsMatchTheStringsInTheFiles() {
     DeltaTableSink sink = new DeltaTableSink(warehouse.toString());
-    TableSpec spec = spec("raw.text", "name");
+    TableSpec spec = keyed("raw.text", "name");
     WriteBatch first = sink.newBatch(spec);
     first.write(ROW, Row.wrap(1L, "k1"));
     first.write(ROW, Row.wrap(2L, "k2"));
@@ -301,16 +300,5 @@ class DeltaUpsertTest {
 
   private Path location(String table) {
     return DeltaTableSink.location(warehouse.toString(), TableId.parse(table));
-  }
-
-  private static TableSpec spec(String table, String key, String... partitionBy) {
-    return new TableSpec(
-        TableId.parse(table),
-        "local",
-        Arrays.stream(partitionBy).map(PartitionField::parse).toList(),
-        512L << 20,
-        Map.of(),
-        List.of(key),
-        TableMapping.SchemaEvolution.FULL);
   }
 }

@@ -1,20 +1,15 @@
 package dev.floe.sinks.iceberg;
 
+import static dev.floe.sinks.TableSpecs.keyed;
 import static dev.floe.sinks.iceberg.Fixtures.GROUP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floe.core.PartitionOffsets;
-import dev.floe.core.TableId;
 import dev.floe.core.TransientException;
-import dev.floe.core.config.PartitionField;
-import dev.floe.core.config.TableMapping;
 import dev.floe.core.sink.TableSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,36 +17,22 @@ import java.util.stream.StreamSupport;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Compaction of upsert tables, read back with Iceberg's generic reader: the same rows before and
  * after, no delete files left, Floe's offsets intact, and no row undone or resurrected when
  * ingestion commits upserts and deletes while compaction runs.
  */
-class CompactionTest {
-  @TempDir Path warehouse;
-  IcebergTableSink sink;
-
-  @AfterEach
-  void close() {
-    if (sink != null) {
-      sink.close();
-    }
-  }
+class CompactionTest extends IcebergSinkPerTest {
+  /** Keys the random upserts spread over. */
+  private static final int KEYS = 300;
 
   @Test
   void compactionKeepsTheRowsDropsTheDeletesAndKeepsTheOffsets() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
-    TableSpec spec = spec("bank.compacted");
-    Map<String, Long> model = new HashMap<>();
-    Random random = new Random(1);
-    long offset = 0;
-    for (int batch = 0; batch < 15; batch++) {
-      offset = upsertBatch(spec, model, random, offset, 100);
-    }
+    TableSpec spec = keyed("bank.compacted", "id", "bucket[4](id)");
+    RandomUpserts upserts = new RandomUpserts(sink, spec, KEYS, new Random(1));
+    upserts.commitBatches(15, 100);
     Table table = Fixtures.load(warehouse, "bank.compacted");
     int filesBefore = dataFiles(table);
     PartitionOffsets offsets = sink.committedOffsets(spec, GROUP);
@@ -69,27 +50,22 @@ class CompactionTest {
 
     table.refresh();
     assertThat(done.describe()).contains("compacted 4 partition(s)");
-    assertThat(done.rowsWritten()).isEqualTo(model.size());
+    assertThat(done.rowsWritten()).isEqualTo(upserts.model().size());
     assertThat(dataFiles(table)).isEqualTo(4);
     assertThat(deleteFiles(table)).isZero();
-    assertThat(UpsertTest.balancesOf(table)).isEqualTo(model);
+    assertThat(UpsertTest.balancesOf(table)).isEqualTo(upserts.model());
     assertThat(sink.committedOffsets(spec, GROUP)).as("offsets survive").isEqualTo(offsets);
 
     // ingestion goes on: new deletes apply to the rewritten files
-    offset = upsertBatch(spec, model, random, offset, 200);
-    assertThat(UpsertTest.balancesOf(table)).isEqualTo(model);
+    upserts.commitBatch(200);
+    assertThat(UpsertTest.balancesOf(table)).isEqualTo(upserts.model());
   }
 
   @Test
   void expiringSnapshotsKeepsTheNewestFloeCommitAndItsOffsets() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
-    TableSpec spec = spec("bank.expiring");
-    Map<String, Long> model = new HashMap<>();
-    Random random = new Random(3);
-    long offset = 0;
-    for (int batch = 0; batch < 6; batch++) {
-      offset = upsertBatch(spec, model, random, offset, 100);
-    }
+    TableSpec spec = keyed("bank.expiring", "id", "bucket[4](id)");
+    RandomUpserts upserts = new RandomUpserts(sink, spec, KEYS, new Random(3));
+    upserts.commitBatches(6, 100);
     sink.compact(spec, false); // the current snapshot is now a compaction, without offsets
     PartitionOffsets offsets = sink.committedOffsets(spec, GROUP);
 
@@ -99,16 +75,14 @@ class CompactionTest {
     assertThat(expired).contains("expired 5 snapshot(s)");
     assertThat(table.snapshots()).hasSize(2); // the newest Floe commit and the compaction
     assertThat(sink.committedOffsets(spec, GROUP)).isEqualTo(offsets);
-    assertThat(UpsertTest.balancesOf(table)).isEqualTo(model);
+    assertThat(UpsertTest.balancesOf(table)).isEqualTo(upserts.model());
   }
 
   @Test
   void compactionBesideRunningUpsertsNeverUndoesOrResurrectsARow() throws Exception {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
-    TableSpec spec = spec("bank.busy");
-    Map<String, Long> model = new HashMap<>();
-    Random random = new Random(2);
-    long[] offset = {upsertBatch(spec, model, random, 0, 100)};
+    TableSpec spec = keyed("bank.busy", "id", "bucket[4](id)");
+    RandomUpserts upserts = new RandomUpserts(sink, spec, KEYS, new Random(2));
+    upserts.commitBatch(100);
     AtomicBoolean ingesting = new AtomicBoolean(true);
     AtomicInteger compactions = new AtomicInteger();
     AtomicInteger conflicts = new AtomicInteger();
@@ -126,32 +100,14 @@ class CompactionTest {
               }
             });
     compactor.start();
-    for (int batch = 0; batch < 40; batch++) {
-      offset[0] = upsertBatch(spec, model, random, offset[0], 100);
-    }
+    upserts.commitBatches(40, 100);
     ingesting.set(false);
     compactor.join();
     sink.compact(spec, false);
 
     assertThat(compactions.get()).as("compactions that landed between upserts").isPositive();
-    assertThat(UpsertTest.balancesOf(Fixtures.load(warehouse, "bank.busy"))).isEqualTo(model);
-  }
-
-  /** One committed batch of random upserts and deletes over 300 keys; returns the next offset. */
-  private long upsertBatch(
-      TableSpec spec, Map<String, Long> model, Random random, long from, int n) {
-    return RandomUpserts.commit(sink, spec, model, random, 300, from, n);
-  }
-
-  private static TableSpec spec(String table) {
-    return new TableSpec(
-        TableId.parse(table),
-        "local",
-        List.of(PartitionField.parse("bucket[4](id)")),
-        512L << 20,
-        Map.of(),
-        List.of("id"),
-        TableMapping.SchemaEvolution.FULL);
+    assertThat(UpsertTest.balancesOf(Fixtures.load(warehouse, "bank.busy")))
+        .isEqualTo(upserts.model());
   }
 
   private static int dataFiles(Table table) {

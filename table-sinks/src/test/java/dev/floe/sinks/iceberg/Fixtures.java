@@ -3,7 +3,6 @@ package dev.floe.sinks.iceberg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floe.core.PartitionOffsets;
-import dev.floe.core.SourcePartition;
 import dev.floe.core.TableId;
 import dev.floe.core.config.CatalogSettings;
 import dev.floe.core.config.FloeConfig;
@@ -12,6 +11,7 @@ import dev.floe.core.row.Field;
 import dev.floe.core.row.Row;
 import dev.floe.core.row.Type;
 import dev.floe.core.sink.TableSpec;
+import dev.floe.sinks.Offsets;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -65,13 +65,7 @@ final class Fixtures {
   }
 
   static PartitionOffsets offsets(Object... topicPartitionNext) {
-    Map<SourcePartition, Long> map = new LinkedHashMap<>();
-    for (int i = 0; i < topicPartitionNext.length; i += 3) {
-      map.put(
-          new SourcePartition((String) topicPartitionNext[i], (Integer) topicPartitionNext[i + 1]),
-          ((Number) topicPartitionNext[i + 2]).longValue());
-    }
-    return PartitionOffsets.of(map);
+    return Offsets.offsets(topicPartitionNext);
   }
 
   /** Every type of the row model, optional unless named {@code req_*}, with a nested struct. */

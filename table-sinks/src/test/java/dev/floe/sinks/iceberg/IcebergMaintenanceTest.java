@@ -1,13 +1,11 @@
 package dev.floe.sinks.iceberg;
 
+import static dev.floe.sinks.TableSpecs.keyed;
 import static dev.floe.sinks.iceberg.Fixtures.GROUP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floe.core.PartitionOffsets;
 import dev.floe.core.SourcePartition;
-import dev.floe.core.TableId;
-import dev.floe.core.config.PartitionField;
-import dev.floe.core.config.TableMapping;
 import dev.floe.core.sink.MaintenanceJob;
 import dev.floe.core.sink.MaintenanceJob.Kind;
 import dev.floe.core.sink.TableSpec;
@@ -16,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -25,35 +22,21 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Orphan-file removal and manifest rewrites, read back with Iceberg generics: only files nothing
  * reaches and older than the window go, every snapshot stays readable, rows never change.
  */
-class IcebergMaintenanceTest {
-  @TempDir Path warehouse;
-  IcebergTableSink sink;
-
-  @AfterEach
-  void close() {
-    if (sink != null) {
-      sink.close();
-    }
-  }
+class IcebergMaintenanceTest extends IcebergSinkPerTest {
+  /** Keys the random upserts spread over. */
+  private static final int KEYS = 100;
 
   @Test
   void orphanRemovalDeletesOnlyOldFilesThatNoSnapshotReaches() throws Exception {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
-    TableSpec spec = spec("bank.orphans");
-    Map<String, Long> model = new HashMap<>();
-    Random random = new Random(7);
-    long offset = 0;
-    for (int b = 0; b < 6; b++) {
-      offset = upsertBatch(spec, model, random, offset, 50);
-    }
+    TableSpec spec = keyed("bank.orphans", "id", "bucket[4](id)");
+    RandomUpserts upserts = new RandomUpserts(sink, spec, KEYS, new Random(7));
+    upserts.commitBatches(6, 50);
     sink.compact(spec); // the replaced files stay reachable from the older snapshots
     Table table = Fixtures.load(warehouse, "bank.orphans");
     Path location = Path.of(java.net.URI.create(table.location()).getPath());
@@ -75,21 +58,16 @@ class IcebergMaintenanceTest {
     assertThat(strayData).doesNotExist();
     assertThat(strayMeta).doesNotExist();
     assertThat(young).as("younger than the window: maybe a commit in progress").exists();
-    assertThat(rows(table, table.currentSnapshot().snapshotId())).isEqualTo(model);
+    assertThat(rows(table, table.currentSnapshot().snapshotId())).isEqualTo(upserts.model());
     assertThat(rows(table, firstSnapshot(table))).as("time travel still works").isEqualTo(oldest);
     assertThat(sink.committedOffsets(spec, GROUP).asMap()).isNotEmpty();
   }
 
   @Test
   void orphanRemovalAfterExpiryDeletesTheFilesOnlyExpiredSnapshotsHeld() throws Exception {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
-    TableSpec spec = spec("bank.expired");
-    Map<String, Long> model = new HashMap<>();
-    Random random = new Random(8);
-    long offset = 0;
-    for (int b = 0; b < 5; b++) {
-      offset = upsertBatch(spec, model, random, offset, 50);
-    }
+    TableSpec spec = keyed("bank.expired", "id", "bucket[4](id)");
+    RandomUpserts upserts = new RandomUpserts(sink, spec, KEYS, new Random(8));
+    upserts.commitBatches(5, 50);
     Table table = Fixtures.load(warehouse, "bank.expired");
     Path location = Path.of(java.net.URI.create(table.location()).getPath());
     // files of a snapshot whose expiry crashed before deleting them: unreachable, left behind
@@ -102,17 +80,16 @@ class IcebergMaintenanceTest {
 
     assertThat(done).contains("removed 1 orphan files");
     assertThat(lost).doesNotExist();
-    assertThat(rows(table, table.currentSnapshot().snapshotId())).isEqualTo(model);
+    assertThat(rows(table, table.currentSnapshot().snapshotId())).isEqualTo(upserts.model());
   }
 
   @Test
   void orphanRemovalLeavesATableNestedUnderTheTablesLocationAlone() throws Exception {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
-    TableSpec outer = spec("bank.outer");
-    TableSpec inner = spec("bank.outer.inner");
-    upsertBatch(outer, new HashMap<>(), new Random(1), 0, 20);
-    Map<String, Long> innerModel = new HashMap<>();
-    upsertBatch(inner, innerModel, new Random(2), 0, 20);
+    TableSpec outer = keyed("bank.outer", "id", "bucket[4](id)");
+    TableSpec inner = keyed("bank.outer.inner", "id", "bucket[4](id)");
+    new RandomUpserts(sink, outer, KEYS, new Random(1)).commitBatch(20);
+    RandomUpserts innerUpserts = new RandomUpserts(sink, inner, KEYS, new Random(2));
+    innerUpserts.commitBatch(20);
     Table outerTable = Fixtures.load(warehouse, "bank.outer");
     Table innerTable = Fixtures.load(warehouse, "bank.outer.inner");
     assertThat(innerTable.location()).startsWith(outerTable.location() + "/");
@@ -122,19 +99,15 @@ class IcebergMaintenanceTest {
     String done = sink.maintain(outer, new MaintenanceJob(Kind.ORPHANS, null, 0, false));
 
     assertThat(done).contains("removed 0 orphan files");
-    assertThat(rows(innerTable, innerTable.currentSnapshot().snapshotId())).isEqualTo(innerModel);
+    assertThat(rows(innerTable, innerTable.currentSnapshot().snapshotId()))
+        .isEqualTo(innerUpserts.model());
   }
 
   @Test
   void manifestsAreRewrittenIntoFewerOnlyAboveTheThreshold() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
-    TableSpec spec = spec("bank.manifests");
-    Map<String, Long> model = new HashMap<>();
-    Random random = new Random(9);
-    long offset = 0;
-    for (int b = 0; b < 12; b++) {
-      offset = upsertBatch(spec, model, random, offset, 20);
-    }
+    TableSpec spec = keyed("bank.manifests", "id", "bucket[4](id)");
+    RandomUpserts upserts = new RandomUpserts(sink, spec, KEYS, new Random(9));
+    upserts.commitBatches(12, 20);
     Table table = Fixtures.load(warehouse, "bank.manifests");
     int before = table.currentSnapshot().dataManifests(table.io()).size();
     assertThat(before).isGreaterThanOrEqualTo(12);
@@ -146,15 +119,9 @@ class IcebergMaintenanceTest {
     table.refresh();
     assertThat(done).contains("rewrote " + before + " data manifests");
     assertThat(table.currentSnapshot().dataManifests(table.io()).size()).isLessThan(5);
-    assertThat(rows(table, table.currentSnapshot().snapshotId())).isEqualTo(model);
+    assertThat(rows(table, table.currentSnapshot().snapshotId())).isEqualTo(upserts.model());
     PartitionOffsets offsets = sink.committedOffsets(spec, GROUP);
-    assertThat(offsets.next(new SourcePartition("accounts", 0))).isEqualTo(offset);
-  }
-
-  /** One committed batch of random upserts and deletes over 100 keys; returns the next offset. */
-  private long upsertBatch(
-      TableSpec spec, Map<String, Long> model, Random random, long from, int n) {
-    return RandomUpserts.commit(sink, spec, model, random, 100, from, n);
+    assertThat(offsets.next(new SourcePartition("accounts", 0))).isEqualTo(upserts.nextOffset());
   }
 
   private static Map<String, Long> rows(Table table, long snapshotId) {
@@ -197,16 +164,5 @@ class IcebergMaintenanceTest {
         Files.setLastModifiedTime(f, then);
       }
     }
-  }
-
-  private static TableSpec spec(String table) {
-    return new TableSpec(
-        TableId.parse(table),
-        "local",
-        List.of(PartitionField.parse("bucket[4](id)")),
-        512L << 20,
-        Map.of(),
-        List.of("id"),
-        TableMapping.SchemaEvolution.FULL);
   }
 }

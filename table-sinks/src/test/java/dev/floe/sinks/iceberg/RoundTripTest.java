@@ -15,9 +15,11 @@ import dev.floe.core.sink.CommitResult;
 import dev.floe.core.sink.TableSpec;
 import dev.floe.core.sink.WriteBatch;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.apache.iceberg.DataFile;
@@ -32,24 +34,12 @@ import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.PrimitiveType;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class RoundTripTest {
-  @TempDir Path warehouse;
-  IcebergTableSink sink;
-
-  @AfterEach
-  void close() {
-    if (sink != null) {
-      sink.close();
-    }
-  }
+class RoundTripTest extends IcebergSinkPerTest {
 
   @Test
   void rowsOfEveryTypeReadBackUnchanged() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     WriteBatch batch = sink.newBatch(Fixtures.spec("raw.all_types"));
     for (long id = 0; id < 100; id++) {
       batch.write(ALL_TYPES, id % 10 == 9 ? Fixtures.nullsRow(id) : Fixtures.allTypesRow(id));
@@ -72,7 +62,6 @@ class RoundTripTest {
 
   @Test
   void tablesAreFormatV2WithZstdParquetThatCarriesFieldIdsMicrosAndStatistics() throws Exception {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     WriteBatch batch = sink.newBatch(Fixtures.spec("raw.all_types"));
     for (long id = 0; id < 10; id++) {
       batch.write(ALL_TYPES, Fixtures.allTypesRow(id));
@@ -106,7 +95,6 @@ class RoundTripTest {
 
   @Test
   void rowsOfAnotherSchemaAreMappedByNameAndMissingOptionalColumnsAreNull() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     Type.Struct v1 =
         new Type.Struct(
             List.of(
@@ -124,26 +112,22 @@ class RoundTripTest {
     batch.write(v1, Row.wrap(3L, "cy", null));
     batch.commit(GROUP, PartitionOffsets.empty(), offsets("people", 0, 3));
 
-    Map<Long, List<Object>> byId =
-        Fixtures.read(Fixtures.load(warehouse, "raw.people")).stream()
-            .collect(
-                Collectors.toMap(
-                    r -> (Long) r.getField("id"),
-                    r -> java.util.Arrays.asList(r.getField("name"), r.getField("score"))));
-    assertThat(byId)
+    assertThat(
+            byId(
+                Fixtures.load(warehouse, "raw.people"),
+                r -> Arrays.asList(r.getField("name"), r.getField("score"))))
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
                 1L,
-                java.util.Arrays.asList("ann", 1.5),
+                Arrays.asList("ann", 1.5),
                 2L,
-                java.util.Arrays.asList(null, 2.5),
+                Arrays.asList(null, 2.5),
                 3L,
-                java.util.Arrays.asList("cy", null)));
+                Arrays.asList("cy", null)));
   }
 
   @Test
   void aRenamedProtobufFieldKeepsItsColumnByFieldNumber() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     Type.Struct v1 =
         new Type.Struct(
             List.of(
@@ -179,16 +163,11 @@ class RoundTripTest {
         .extracting(org.apache.iceberg.types.Types.NestedField::name)
         .containsExactly("id", "name", "address");
     assertThat(table.properties()).containsEntry(SourceIds.PROPERTY, "1:1,2:2,3:3,4:1");
-    Map<Long, String> names =
-        Fixtures.read(table).stream()
-            .collect(
-                Collectors.toMap(
-                    r -> (Long) r.getField("id"),
-                    r ->
-                        r.getField("name")
-                            + "@"
-                            + ((Record) r.getField("address")).getField("town")));
-    assertThat(names).isEqualTo(Map.of(1L, "ann@oslo", 2L, "bo@rome", 3L, "cy@lima"));
+    assertThat(
+            byId(
+                table,
+                r -> r.getField("name") + "@" + ((Record) r.getField("address")).getField("town")))
+        .isEqualTo(Map.of(1L, "ann@oslo", 2L, "bo@rome", 3L, "cy@lima"));
 
     Type.Struct reused = // number 5 is a new field, whatever its name
         new Type.Struct(
@@ -206,7 +185,6 @@ class RoundTripTest {
 
   @Test
   void aFieldRenamedWithAnAvroAliasKeepsItsColumn() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     Type.Struct v1 =
         new Type.Struct(
             List.of(
@@ -224,15 +202,11 @@ class RoundTripTest {
 
     Table table = Fixtures.load(warehouse, "raw.aliased");
     assertThat(table.properties()).doesNotContainKey(SourceIds.PROPERTY);
-    assertThat(
-            Fixtures.read(table).stream()
-                .collect(Collectors.toMap(r -> (Long) r.getField("id"), r -> r.getField("name"))))
-        .isEqualTo(Map.of(1L, "ann", 2L, "bo"));
+    assertThat(byId(table, r -> r.getField("name"))).isEqualTo(Map.of(1L, "ann", 2L, "bo"));
   }
 
   @Test
   void aRowFieldTheTableLacksBecomesANewOptionalColumn() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     Type.Struct v1 = new Type.Struct(List.of(Field.required("id", Type.Primitive.LONG)));
     Type.Struct v2 =
         new Type.Struct(
@@ -255,7 +229,6 @@ class RoundTripTest {
 
   @Test
   void aValueOfTheWrongJavaTypeFailsTheBatchWithAClearError() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     Type.Struct schema = new Type.Struct(List.of(Field.required("id", Type.Primitive.LONG)));
     WriteBatch batch = sink.newBatch(Fixtures.spec("raw.wrong"));
     batch.write(schema, Row.wrap(1L));
@@ -270,7 +243,6 @@ class RoundTripTest {
 
   @Test
   void filesRollOverAtTheTargetSizeAndPartitionsGetTheirOwnFiles() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     TableSpec spec = Fixtures.spec("raw.rolled", 256 << 10, "ctx.os");
     WriteBatch batch = sink.newBatch(spec);
     for (long id = 0; id < 30_000; id++) {
@@ -295,7 +267,6 @@ class RoundTripTest {
 
   @Test
   void abortDeletesTheBatchFiles() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     WriteBatch batch = sink.newBatch(Fixtures.spec("raw.aborted"));
     batch.write(ALL_TYPES, Fixtures.allTypesRow(1));
     batch.abort();
@@ -306,7 +277,6 @@ class RoundTripTest {
 
   @Test
   void abortAfterCommitKeepsTheCommittedFiles() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     WriteBatch batch = sink.newBatch(Fixtures.spec("raw.kept"));
     batch.write(ALL_TYPES, Fixtures.allTypesRow(1));
     batch.commit(GROUP, PartitionOffsets.empty(), offsets("events", 0, 2));
@@ -326,6 +296,12 @@ class RoundTripTest {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /** One value per row, by the row's id; a second row with an id fails the read. */
+  private static <V> Map<Long, V> byId(Table table, Function<Record, V> value) {
+    return Fixtures.read(table).stream()
+        .collect(Collectors.toMap(r -> (Long) r.getField("id"), value));
   }
 
   static List<Path> parquetFiles(Path dir) {

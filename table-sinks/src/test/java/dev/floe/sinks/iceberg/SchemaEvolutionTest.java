@@ -1,5 +1,6 @@
 package dev.floe.sinks.iceberg;
 
+import static dev.floe.sinks.TableSpecs.evolving;
 import static dev.floe.sinks.iceberg.Fixtures.GROUP;
 import static dev.floe.sinks.iceberg.Fixtures.offsets;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.floe.core.FloeException;
 import dev.floe.core.PartitionOffsets;
 import dev.floe.core.SchemaChangeException;
-import dev.floe.core.TableId;
 import dev.floe.core.config.TableMapping;
 import dev.floe.core.row.Field;
 import dev.floe.core.row.Row;
@@ -16,34 +16,20 @@ import dev.floe.core.row.Type;
 import dev.floe.core.sink.TableSpec;
 import dev.floe.core.sink.WriteBatch;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.types.Types;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A table follows its source schema: new fields, nested ones too, become columns; narrow types are
  * widened; dropped or optional fields make columns optional; all in the commit that first writes
  * such rows. Read back with Iceberg's generic reader.
  */
-class SchemaEvolutionTest {
-  @TempDir Path warehouse;
-  IcebergTableSink sink;
-
-  @AfterEach
-  void close() {
-    if (sink != null) {
-      sink.close();
-    }
-  }
-
+class SchemaEvolutionTest extends IcebergSinkPerTest {
   static final Type.Struct POINT =
       new Type.Struct(List.of(Field.required("x", Type.Primitive.INT)));
   static final Type.Struct V1 =
@@ -73,7 +59,6 @@ class SchemaEvolutionTest {
 
   @Test
   void newerRowsEvolveTheTableInTheCommitThatWritesThemAndOlderRowsStillFit() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     WriteBatch first = sink.newBatch(Fixtures.spec("raw.evolving"));
     first.source("schema id 1");
     first.write(V1, Row.wrap(1L, "ann", 7, new BigDecimal("1.50"), List.of(Row.wrap(1))));
@@ -130,7 +115,6 @@ class SchemaEvolutionTest {
 
   @Test
   void aTypeChangeThatIsNoPromotionIsAnErrorNamingTheColumnAndBothTypes() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     WriteBatch first = sink.newBatch(Fixtures.spec("raw.fixed"));
     first.source("schema id 41");
     first.write(V1, Row.wrap(1L, "ann", 7, null, List.of()));
@@ -152,7 +136,6 @@ class SchemaEvolutionTest {
 
   @Test
   void theMappingsLevelBoundsWhatChanges() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     Type.Struct v1 = new Type.Struct(List.of(Field.required("n", Type.Primitive.INT)));
     Type.Struct added =
         new Type.Struct(
@@ -160,7 +143,7 @@ class SchemaEvolutionTest {
                 Field.required("n", Type.Primitive.INT), Field.optional("m", Type.Primitive.INT)));
     Type.Struct widened = new Type.Struct(List.of(Field.required("n", Type.Primitive.LONG)));
     for (TableMapping.SchemaEvolution level : TableMapping.SchemaEvolution.values()) {
-      TableSpec spec = spec("raw.level_" + level.name().toLowerCase(), level);
+      TableSpec spec = evolving("raw.level_" + level.name().toLowerCase(), level);
       WriteBatch first = sink.newBatch(spec);
       first.write(v1, Row.wrap(1));
       first.commit(GROUP, PartitionOffsets.empty(), offsets("l", 0, 1));
@@ -192,11 +175,6 @@ class SchemaEvolutionTest {
           .extracting(r -> r.getField("n"))
           .containsExactlyInAnyOrder(1L, 2L, 4L);
     }
-  }
-
-  private static TableSpec spec(String table, TableMapping.SchemaEvolution level) {
-    return new TableSpec(
-        TableId.parse(table), "local", List.of(), 512L << 20, Map.of(), List.of(), level);
   }
 
   private static int metadataFiles(Table table) {

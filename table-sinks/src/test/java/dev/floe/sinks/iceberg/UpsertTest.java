@@ -1,5 +1,6 @@
 package dev.floe.sinks.iceberg;
 
+import static dev.floe.sinks.TableSpecs.keyed;
 import static dev.floe.sinks.iceberg.Fixtures.GROUP;
 import static dev.floe.sinks.iceberg.Fixtures.offsets;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,15 +8,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.floe.core.FloeException;
 import dev.floe.core.PartitionOffsets;
-import dev.floe.core.TableId;
-import dev.floe.core.config.PartitionField;
 import dev.floe.core.row.Field;
 import dev.floe.core.row.Row;
 import dev.floe.core.row.Type;
 import dev.floe.core.sink.TableSpec;
 import dev.floe.core.sink.WriteBatch;
-import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,15 +23,13 @@ import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileContent;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Upserts into format v2 tables, read back by Iceberg's generic reader (which applies equality and
  * position deletes itself): the latest row per key, nothing else.
  */
-class UpsertTest {
+class UpsertTest extends IcebergSinkPerTest {
   static final Type.Struct ACCOUNT =
       new Type.Struct(
           List.of(
@@ -43,20 +38,9 @@ class UpsertTest {
   static final Type.Struct KEY =
       new Type.Struct(List.of(Field.required("id", Type.Primitive.STRING)));
 
-  @TempDir Path warehouse;
-  IcebergTableSink sink;
-
-  @AfterEach
-  void close() {
-    if (sink != null) {
-      sink.close();
-    }
-  }
-
   @Test
   void theLastRowPerKeyWinsDeletesRemoveAndADeletedKeyComesBack() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
-    TableSpec spec = spec("bank.accounts");
+    TableSpec spec = keyed("bank.accounts", "id");
 
     WriteBatch first = sink.newBatch(spec);
     first.write(ACCOUNT, Row.wrap("a", 1L));
@@ -89,8 +73,7 @@ class UpsertTest {
 
   @Test
   void keysSeenAgainAfterTheBufferIsWrittenOutGetPositionDeletes() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
-    TableSpec spec = spec("bank.many", "bucket[4](id)");
+    TableSpec spec = keyed("bank.many", "id", "bucket[4](id)");
     Map<String, Long> model = new HashMap<>();
     Random random = new Random(7);
     WriteBatch batch = sink.newBatch(spec);
@@ -118,8 +101,7 @@ class UpsertTest {
 
   @Test
   void aNullKeyColumnIsAnErrorThatNamesTheColumn() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
-    WriteBatch batch = sink.newBatch(spec("bank.nulls"));
+    WriteBatch batch = sink.newBatch(keyed("bank.nulls", "id"));
 
     assertThatThrownBy(() -> batch.write(ACCOUNT, Row.wrap(null, 1L)))
         .isInstanceOf(FloeException.class)
@@ -129,8 +111,7 @@ class UpsertTest {
 
   @Test
   void aDeleteBeforeTheTableExistsChangesNothing() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
-    WriteBatch batch = sink.newBatch(spec("bank.empty"));
+    WriteBatch batch = sink.newBatch(keyed("bank.empty", "id"));
     batch.delete(KEY, Row.wrap("a"));
     assertThat(batch.records()).isEqualTo(1);
     batch.commit(GROUP, PartitionOffsets.empty(), offsets("empty", 0, 1));
@@ -138,16 +119,15 @@ class UpsertTest {
 
   @Test
   void aKeyColumnNeverChangesTypeNorBecomesOptionalEvenWhereIcebergCouldPromoteIt() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
     Type.Struct v1 =
         new Type.Struct(
             List.of(
                 Field.required("id", Type.Primitive.INT), Field.required("n", Type.Primitive.INT)));
-    WriteBatch first = sink.newBatch(spec("raw.keyed"));
+    WriteBatch first = sink.newBatch(keyed("raw.keyed", "id"));
     first.write(v1, Row.wrap(1, 1));
     first.commit(GROUP, PartitionOffsets.empty(), offsets("keyed", 0, 1));
 
-    WriteBatch second = sink.newBatch(spec("raw.keyed"));
+    WriteBatch second = sink.newBatch(keyed("raw.keyed", "id"));
     Type.Struct widened =
         new Type.Struct(
             List.of(
@@ -182,12 +162,11 @@ class UpsertTest {
 
   @Test
   void aMappingWhoseKeyOrModeChangedIsRefusedNamingBothKeys() {
-    sink = new IcebergTableSink(Fixtures.config(warehouse));
-    WriteBatch first = sink.newBatch(spec("raw.rekeyed"));
+    WriteBatch first = sink.newBatch(keyed("raw.rekeyed", "id"));
     first.write(ACCOUNT, Row.wrap("a", 1L));
     first.commit(GROUP, PartitionOffsets.empty(), offsets("rekeyed", 0, 1));
 
-    TableSpec rekeyed = spec("raw.rekeyed");
+    TableSpec rekeyed = keyed("raw.rekeyed", "id");
     TableSpec otherKey =
         new TableSpec(
             rekeyed.id(),
@@ -210,17 +189,6 @@ class UpsertTest {
     append.abort();
     assertThat(balances(Fixtures.load(warehouse, "raw.rekeyed")))
         .containsExactly(Map.entry("a", 1L));
-  }
-
-  private static TableSpec spec(String table, String... partitionBy) {
-    return new TableSpec(
-        TableId.parse(table),
-        "local",
-        Arrays.stream(partitionBy).map(PartitionField::parse).toList(),
-        512L << 20,
-        Map.of(),
-        List.of("id"),
-        dev.floe.core.config.TableMapping.SchemaEvolution.FULL);
   }
 
   static Map<String, Long> balancesOf(Table table) {
