@@ -163,11 +163,11 @@ final class DeltaWriteBatch implements WriteBatch {
             .evolving(evolved() ? new SchemaChange(openedSchema, table.schema(), evolvedBy) : null)
             .rewriting(rewrite)
             .newestRecord(newestRecordMillis);
+    long version;
     commitLock.lock();
     try {
-      long version = commit.run();
+      version = commit.run();
       state.committed();
-      return result(version, adds, start);
     } catch (RuntimeException e) { // run() reports every failure as unchecked
       keepFiles = commit.uncertain();
       deleteFiles(e instanceof CommitFencedException ? "fenced" : "failed");
@@ -175,6 +175,8 @@ final class DeltaWriteBatch implements WriteBatch {
     } finally {
       commitLock.unlock();
     }
+    // outside the try: the files belong to the table now, whatever building the result throws
+    return result(version, adds, start);
   }
 
   @Override

@@ -144,11 +144,11 @@ final class IcebergWriteBatch implements WriteBatch {
                 sourceIdsChanged ? SourceIds.format(sourceIds) : null,
                 evolvedBy)
             .newestRecord(newestRecordMillis);
+    long snapshotId;
     commitLock.lock();
     try {
-      long snapshotId = commit.run();
+      snapshotId = commit.run();
       state.committed();
-      return result(snapshotId, dataFiles, start);
     } catch (RuntimeException e) {
       keepFiles = commit.uncertain();
       deleteFiles(e instanceof CommitFencedException ? "fenced" : "failed");
@@ -156,6 +156,8 @@ final class IcebergWriteBatch implements WriteBatch {
     } finally {
       commitLock.unlock();
     }
+    // outside the try: the files belong to the table now, whatever building the result throws
+    return result(snapshotId, dataFiles, start);
   }
 
   @Override
