@@ -1,11 +1,14 @@
 package dev.floe.app;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,10 +27,8 @@ final class ChildFloe implements AutoCloseable {
   private final AtomicInteger commitsStarted = new AtomicInteger();
   private final AtomicLong recordsRead = new AtomicLong();
   private final StringBuffer tail = new StringBuffer();
-  private volatile String killOn;
-  private volatile boolean
-      progressSeen; // the pipeline runs and SIGTERM is handled // a log fragment that makes the
-  // reader thread SIGKILL at once
+  private volatile String killOn; // a log fragment that makes the reader thread SIGKILL at once
+  private volatile boolean progressSeen; // the pipeline runs and SIGTERM is handled
 
   private final java.io.PrintWriter logFile;
   private final Thread reader;
@@ -79,6 +80,17 @@ final class ChildFloe implements AutoCloseable {
    */
   boolean hasRead(long records) {
     return progressSeen && recordsRead.get() >= records;
+  }
+
+  /**
+   * The graceful stop of a run that has work left: waits (up to two minutes, or until it dies) for
+   * the child to log at least {@code records} read, then sends SIGTERM; returns the exit code.
+   * Waiting for a progress line first is what makes the SIGTERM meet Floe's own handler (see {@link
+   * #hasRead}).
+   */
+  int terminateAfterReading(long records) throws InterruptedException {
+    await().atMost(Duration.ofSeconds(120)).until(() -> hasRead(records) || !isAlive());
+    return terminate();
   }
 
   boolean isAlive() {
