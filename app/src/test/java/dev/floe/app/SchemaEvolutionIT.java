@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.CodedOutputStream;
 import dev.floe.core.config.FloeConfig;
 import dev.floe.embedded.KafkaBroker;
 import dev.floe.testsupport.ConfluentAvroProducer;
 import dev.floe.testsupport.SchemaRegistry;
 import dev.floe.testsupport.SharedServices;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -145,21 +147,11 @@ class SchemaEvolutionIT {
     }
     Map<Long, Expected> expected = customers(400, format, new Random(12));
     List<byte[]> values = new ArrayList<>();
-    expected.forEach((id, e) -> values.add(protobuf(ids[e.version()], id, e)));
+    for (var c : expected.entrySet()) {
+      values.add(protobuf(ids[c.getValue().version()], c.getKey(), c.getValue()));
+    }
     RawRecords.send(broker, topic, values);
-    FloeConfig config =
-        TestConfigs.parse(
-            dir,
-            broker,
-            registry,
-            """
-        tables:
-          - topics: [%s]
-            table: crm.customers_proto
-            formats: [%s]
-            commit: { interval: 500ms, max-records: 50 }
-        """
-                .formatted(topic, format.key()));
+    FloeConfig config = smallCommits(format, topic, "crm.customers_proto");
 
     // v1..v3 never leave name out, so proto3's "" for an absent plain string does not arise here
     assertEveryRowLands(format, config, "crm.customers_proto", expected);
@@ -181,21 +173,25 @@ class SchemaEvolutionIT {
     List<byte[]> values = new ArrayList<>();
     expected.forEach((id, e) -> values.add(json(ids[e.version()], id, e)));
     RawRecords.send(broker, topic, values);
-    FloeConfig config =
-        TestConfigs.parse(
-            dir,
-            broker,
-            registry,
-            """
+    FloeConfig config = smallCommits(format, topic, "crm.customers_json");
+
+    assertEveryRowLands(format, config, "crm.customers_json", expected);
+  }
+
+  /** One mapping from {@code topic} into {@code table}, committing every 50 rows. */
+  private FloeConfig smallCommits(Format format, String topic, String table) {
+    return TestConfigs.parse(
+        dir,
+        broker,
+        registry,
+        """
         tables:
           - topics: [%s]
-            table: crm.customers_json
+            table: %s
             formats: [%s]
             commit: { interval: 500ms, max-records: 50 }
         """
-                .formatted(topic, format.key()));
-
-    assertEveryRowLands(format, config, "crm.customers_json", expected);
+            .formatted(topic, table, format.key()));
   }
 
   /**
@@ -433,43 +429,31 @@ class SchemaEvolutionIT {
     return r;
   }
 
-  private static byte[] protobuf(int schemaId, long id, Expected e) {
-    try {
-      ByteArrayOutputStream address = new ByteArrayOutputStream();
-      com.google.protobuf.CodedOutputStream a =
-          com.google.protobuf.CodedOutputStream.newInstance(address);
-      a.writeString(1, e.city());
-      if (e.zip() != null) {
-        a.writeString(2, e.zip());
-      }
-      a.flush();
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      com.google.protobuf.CodedOutputStream out =
-          com.google.protobuf.CodedOutputStream.newInstance(bytes);
-      out.writeInt64(1, id);
-      if (e.name() != null) {
-        out.writeString(2, e.name());
-      }
-      if (e.version() == 3) {
-        out.writeInt64(3, e.visits()); // a small positive varint: int32 and int64 encode it alike
-      } else {
-        out.writeInt32(3, (int) e.visits());
-      }
-      out.writeByteArray(4, address.toByteArray());
-      if (e.email() != null) {
-        out.writeString(5, e.email());
-      }
-      out.flush();
-      byte[] message = bytes.toByteArray();
-      return ByteBuffer.allocate(6 + message.length)
-          .put((byte) 0)
-          .putInt(schemaId)
-          .put((byte) 0)
-          .put(message)
-          .array();
-    } catch (java.io.IOException ex) {
-      throw new java.io.UncheckedIOException(ex);
+  private static byte[] protobuf(int schemaId, long id, Expected e) throws IOException {
+    ByteArrayOutputStream address = new ByteArrayOutputStream();
+    CodedOutputStream a = CodedOutputStream.newInstance(address);
+    a.writeString(1, e.city());
+    if (e.zip() != null) {
+      a.writeString(2, e.zip());
     }
+    a.flush();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+    out.writeInt64(1, id);
+    if (e.name() != null) {
+      out.writeString(2, e.name());
+    }
+    if (e.version() == 3) {
+      out.writeInt64(3, e.visits()); // a small positive varint: int32 and int64 encode it alike
+    } else {
+      out.writeInt32(3, (int) e.visits());
+    }
+    out.writeByteArray(4, address.toByteArray());
+    if (e.email() != null) {
+      out.writeString(5, e.email());
+    }
+    out.flush();
+    return ConfluentFraming.protobuf(schemaId, bytes.toByteArray());
   }
 
   private static String jsonSchema(int v, Format format) {
