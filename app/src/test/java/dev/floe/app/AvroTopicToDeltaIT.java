@@ -1,5 +1,6 @@
 package dev.floe.app;
 
+import static dev.floe.app.ExpectedValues.same;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,7 +10,6 @@ import dev.floe.embedded.KafkaBroker;
 import dev.floe.testsupport.ConfluentAvroProducer;
 import dev.floe.testsupport.SchemaRegistry;
 import dev.floe.testsupport.SharedServices;
-import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -318,7 +318,7 @@ class AvroTopicToDeltaIT {
           for (Schema b : branches) {
             members.add(b == schema.getTypes().get(index) ? delta(b, value) : null);
           }
-          return new Members(members);
+          return new ExpectedValues.Members(members);
         }
       case RECORD:
         {
@@ -344,39 +344,6 @@ class AvroTopicToDeltaIT {
       default:
         return value;
     }
-  }
-
-  /** A union's struct compared by member position (member names are the decoder's business). */
-  record Members(List<Object> values) {}
-
-  static boolean same(Object expected, Object actual) {
-    if (expected == null || actual == null) {
-      return expected == actual;
-    }
-    if (expected instanceof Members m) {
-      return actual instanceof Map<?, ?> struct
-          && same(m.values(), new ArrayList<>(struct.values()));
-    }
-    if (expected instanceof List<?> list) {
-      if (!(actual instanceof List<?> other) || other.size() != list.size()) {
-        return false;
-      }
-      for (int i = 0; i < list.size(); i++) {
-        if (!same(list.get(i), other.get(i))) {
-          return false;
-        }
-      }
-      return true;
-    }
-    if (expected instanceof Map<?, ?> map) {
-      return actual instanceof Map<?, ?> other
-          && other.size() == map.size()
-          && map.entrySet().stream().allMatch(e -> same(e.getValue(), other.get(e.getKey())));
-    }
-    if (expected instanceof BigDecimal d) {
-      return actual instanceof BigDecimal a && d.compareTo(a) == 0 && d.scale() == a.scale();
-    }
-    return expected.equals(actual);
   }
 
   private static String hex(byte[] bytes) {

@@ -1,5 +1,6 @@
 package dev.floe.app;
 
+import static dev.floe.app.ExpectedValues.same;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floe.core.config.FloeConfig;
@@ -648,36 +649,6 @@ class AvroTopicToIcebergIT {
       default:
         return value;
     }
-  }
-
-  /**
-   * Expected (left) decides equality, so that RecordValue and UnionValue compare with Iceberg
-   * records.
-   */
-  static boolean same(Object expected, Object actual) {
-    if (expected == null || actual == null) {
-      return expected == actual;
-    }
-    if (expected instanceof byte[] bytes) {
-      return actual instanceof byte[] other && java.util.Arrays.equals(bytes, other);
-    }
-    if (expected instanceof List<?> list) {
-      if (!(actual instanceof List<?> other) || other.size() != list.size()) {
-        return false;
-      }
-      for (int i = 0; i < list.size(); i++) {
-        if (!same(list.get(i), other.get(i))) {
-          return false;
-        }
-      }
-      return true;
-    }
-    if (expected instanceof Map<?, ?> map) {
-      return actual instanceof Map<?, ?> other
-          && other.size() == map.size()
-          && map.entrySet().stream().allMatch(e -> same(e.getValue(), other.get(e.getKey())));
-    }
-    return expected.equals(actual);
   }
 
   private static byte[] toArray(ByteBuffer b) {

@@ -1,11 +1,14 @@
 package dev.floe.app;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -71,13 +74,19 @@ final class ChildFloe implements AutoCloseable {
     return commitsStarted.get();
   }
 
-  /**
-   * Whether the child has logged progress with at least {@code records} read. A progress line also
-   * means its pipeline runs and it handles SIGTERM itself: a SIGTERM sent earlier, even with
-   * nothing left to read, meets the JVM's default handler and exits 143 without the final commit.
-   */
+  /** Whether the child has logged progress with at least {@code records} read. */
   boolean hasRead(long records) {
     return progressSeen && recordsRead.get() >= records;
+  }
+
+  /**
+   * The graceful stop of a run that has work left: waits (up to two minutes, or until it dies) for
+   * the child to log at least {@code records} read, then sends SIGTERM; returns the exit code.
+   * (The wait for its stop handler is {@link #terminate}'s own.)
+   */
+  int terminateAfterReading(long records) throws InterruptedException {
+    await().atMost(Duration.ofSeconds(120)).until(() -> hasRead(records) || !isAlive());
+    return terminate();
   }
 
   boolean isAlive() {

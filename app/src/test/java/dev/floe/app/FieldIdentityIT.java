@@ -9,7 +9,6 @@ import dev.floe.testsupport.ConfluentAvroProducer;
 import dev.floe.testsupport.SchemaRegistry;
 import dev.floe.testsupport.SharedServices;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -117,19 +116,13 @@ class FieldIdentityIT {
     return r;
   }
 
-  /** Confluent framing for Protobuf: magic 0, schema id, message index [0], then the message. */
+  /** A Person message, framed the Confluent way. */
   private static byte[] person(int schemaId, long id, String name) throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     CodedOutputStream out = CodedOutputStream.newInstance(bytes);
     out.writeInt64(1, id);
     out.writeString(2, name);
     out.flush();
-    byte[] message = bytes.toByteArray();
-    return ByteBuffer.allocate(6 + message.length)
-        .put((byte) 0)
-        .putInt(schemaId)
-        .put((byte) 0)
-        .put(message)
-        .array();
+    return ConfluentFraming.protobuf(schemaId, bytes.toByteArray());
   }
 }

@@ -17,7 +17,6 @@ import dev.floe.testsupport.ConfluentAvroProducer;
 import dev.floe.testsupport.SchemaRegistry;
 import dev.floe.testsupport.SharedServices;
 import io.apicurio.registry.serde.SerdeConfig;
-import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.apicurio.registry.serde.jsonschema.JsonSchemaKafkaSerializer;
 import io.apicurio.registry.serde.protobuf.ProtobufKafkaSerializer;
 import java.math.BigDecimal;
@@ -75,10 +74,9 @@ class KafkaKeysIT {
   void avroKeysLandTypedInTheMetadataAndAsKeyColumns() throws Exception {
     broker.createTopic("balances", 2);
     Map<Long, Long> amounts = new HashMap<>(); // account -> amount
-    AvroKafkaSerializer<GenericRecord> keys = new AvroKafkaSerializer<>();
-    keys.configure(ConfluentAvroProducer.serializerConfig(registry), true);
-    try (ConfluentAvroProducer producer =
-        new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
+    try (AvroKeys keys = new AvroKeys(registry);
+        ConfluentAvroProducer producer =
+            new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
       for (long account = 0; account < 200; account++) {
         GenericRecord key = new GenericData.Record(KEY);
         key.put("region", account % 2 == 0 ? "eu" : "us");
@@ -89,8 +87,6 @@ class KafkaKeysIT {
         amounts.put(account, account * 10 + 1);
       }
       producer.flush();
-    } finally {
-      keys.close();
     }
     FloeConfig config =
         TestConfigs.parse(
@@ -134,10 +130,9 @@ class KafkaKeysIT {
   @Test
   void aTableWhoseFirstRecordHasANullKeyGainsTheKeyColumnsWithTheFirstKey() throws Exception {
     broker.createTopic("balances-late-keys", 1);
-    AvroKafkaSerializer<GenericRecord> keys = new AvroKafkaSerializer<>();
-    keys.configure(ConfluentAvroProducer.serializerConfig(registry), true);
-    try (ConfluentAvroProducer producer =
-        new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
+    try (AvroKeys keys = new AvroKeys(registry);
+        ConfluentAvroProducer producer =
+            new ConfluentAvroProducer(broker.bootstrapServers(), registry)) {
       for (long account = 0; account < 4; account++) {
         GenericRecord value = new GenericData.Record(VALUE);
         value.put("amount", account);
@@ -150,8 +145,6 @@ class KafkaKeysIT {
         }
         producer.send("balances-late-keys", 0, key, value, null).get();
       }
-    } finally {
-      keys.close();
     }
     FloeConfig config =
         TestConfigs.parse(
@@ -394,14 +387,10 @@ class KafkaKeysIT {
                 """
                 {"type": "record", "name": "ClashKey", "namespace": "it.keys", "fields": [
                   {"name": "Amount", "type": "long"}]}""");
-    AvroKafkaSerializer<GenericRecord> keys = new AvroKafkaSerializer<>();
-    keys.configure(ConfluentAvroProducer.serializerConfig(registry), true);
-    try {
+    try (AvroKeys keys = new AvroKeys(registry)) {
       GenericRecord key = new GenericData.Record(clash);
       key.put("Amount", 1L);
       send("keys-clash", keys.serialize("keys-clash", key));
-    } finally {
-      keys.close();
     }
     FloeConfig config =
         TestConfigs.parse(

@@ -100,7 +100,9 @@ class ProtobufTopicToIcebergIT {
         broker,
         topic,
         List.of(
-            framed(id, full()), framed(id, message(c -> c.writeInt64(11, 2))), framed(id, odd())));
+            ConfluentFraming.protobuf(id, full()),
+            ConfluentFraming.protobuf(id, message(c -> c.writeInt64(11, 2))),
+            ConfluentFraming.protobuf(id, odd())));
     FloeConfig config =
         TestConfigs.parse(
             dir,
@@ -560,18 +562,5 @@ class ProtobufTopicToIcebergIT {
     fields.write(out);
     out.flush();
     return bytes.toByteArray();
-  }
-
-  /**
-   * Confluent framing for Protobuf: magic 0, schema id, message indexes ([0] is the byte 0),
-   * message.
-   */
-  private static byte[] framed(int schemaId, byte[] message) {
-    return ByteBuffer.allocate(6 + message.length)
-        .put((byte) 0)
-        .putInt(schemaId)
-        .put((byte) 0)
-        .put(message)
-        .array();
   }
 }

@@ -89,18 +89,7 @@ class S3WarehouseIT {
         Pipelines.runUntil(
             config,
             Duration.ofSeconds(120),
-            () ->
-                IcebergTables.exists(config, "bank.accounts")
-                    && IcebergTables.committed(config, "bank.accounts").asMap().equals(ends)
-                    && ends.entrySet().stream()
-                        .allMatch(
-                            e ->
-                                DeltaTables.txnVersion(
-                                        config,
-                                        "bank.accounts",
-                                        e.getKey().topic(),
-                                        e.getKey().partition())
-                                    == e.getValue()));
+            () -> CommittedOffsets.reachedInBothFormats(config, "bank.accounts", ends));
     assertThat(failure).isNull();
 
     assertThat(IcebergTables.load(config, "bank.accounts").location())

@@ -120,18 +120,7 @@ class UpsertIT {
         Pipelines.runUntil(
             config,
             Duration.ofSeconds(120),
-            () ->
-                IcebergTables.exists(config, "bank.accounts_both")
-                    && IcebergTables.committed(config, "bank.accounts_both").asMap().equals(ends)
-                    && ends.entrySet().stream()
-                        .allMatch(
-                            e ->
-                                DeltaTables.txnVersion(
-                                        config,
-                                        "bank.accounts_both",
-                                        e.getKey().topic(),
-                                        e.getKey().partition())
-                                    == e.getValue()));
+            () -> CommittedOffsets.reachedInBothFormats(config, "bank.accounts_both", ends));
     assertThat(failure).isNull();
 
     assertThat(icebergRows(config, "bank.accounts_both")).isEqualTo(model);
