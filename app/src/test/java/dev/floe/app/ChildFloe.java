@@ -81,8 +81,8 @@ final class ChildFloe implements AutoCloseable {
 
   /**
    * The graceful stop of a run that has work left: waits (up to two minutes, or until it dies) for
-   * the child to log at least {@code records} read, then sends SIGTERM; returns the exit code.
-   * (The wait for its stop handler is {@link #terminate}'s own.)
+   * the child to log at least {@code records} read, then sends SIGTERM; returns the exit code. (The
+   * wait for its stop handler is {@link #terminate}'s own.)
    */
   int terminateAfterReading(long records) throws InterruptedException {
     await().atMost(Duration.ofSeconds(120)).until(() -> hasRead(records) || !isAlive());

@@ -166,13 +166,36 @@ public final class KafkaBroker implements AutoCloseable {
       }
       if (description != null
           && description.partitions().stream()
-              .allMatch(p -> p.leader() != null && p.leader().id() >= 0)) {
+              .allMatch(p -> p.leader() != null && p.leader().id() >= 0)
+          && leadersServe(admin, name, description.partitions().size())) {
         return;
       }
       Thread.sleep(20);
     }
     throw new IllegalStateException(
         "Topic '" + name + "' has partitions without a leader after 30 s");
+  }
+
+  /**
+   * Whether every partition's leader answers a ListOffsets request: the metadata can name a leader
+   * before its replica has taken over the partition, and a producer's first batch then still gets
+   * NOT_LEADER_OR_FOLLOWER.
+   */
+  private static boolean leadersServe(Admin admin, String name, int partitions)
+      throws InterruptedException {
+    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
+        new java.util.HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      latest.put(
+          new org.apache.kafka.common.TopicPartition(name, p),
+          org.apache.kafka.clients.admin.OffsetSpec.latest());
+    }
+    try {
+      admin.listOffsets(latest).all().get();
+      return true;
+    } catch (ExecutionException e) { // not leading yet: ask again
+      return false;
+    }
   }
 
   /** An Admin client bound to this broker; the caller closes it. */
