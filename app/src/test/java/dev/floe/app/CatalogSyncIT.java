@@ -3,12 +3,13 @@ package dev.floe.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.floe.catalogsync.RestCatalogServer;
 import dev.floe.core.config.FloeConfig;
 import dev.floe.embedded.KafkaBroker;
+import dev.floe.sinks.iceberg.LocalFileIO;
 import dev.floe.testsupport.SchemaRegistry;
 import dev.floe.testsupport.SharedServices;
 import dev.floe.testsupport.SparkSql;
+import dev.floe.testsupport.rest.RestCatalogServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +47,8 @@ class CatalogSyncIT {
         dir.resolve("synced.json"),
         """
         {"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"]}""");
-    try (RestCatalogServer server = RestCatalogServer.start(dir.resolve("rest"), TOKEN, "c", "s");
-        RESTCatalog reader = server.newReader()) {
+    try (RestCatalogServer server = restServer(dir.resolve("rest"));
+        RESTCatalog reader = server.newClient()) {
       FloeConfig config = config(server);
       try (Materializer floe = new Materializer(config)) {
         floe.start();
@@ -77,8 +78,8 @@ class CatalogSyncIT {
     }
 
     // a catalog added later gets the table at start-up, before any new record arrives
-    try (RestCatalogServer later = RestCatalogServer.start(dir.resolve("rest2"), TOKEN, "c", "s");
-        RESTCatalog reader = later.newReader();
+    try (RestCatalogServer later = restServer(dir.resolve("rest2"));
+        RESTCatalog reader = later.newClient();
         Materializer floe = new Materializer(config(later))) {
       floe.start();
       await()
@@ -86,6 +87,13 @@ class CatalogSyncIT {
           .ignoreException(NoSuchTableException.class)
           .untilAsserted(() -> assertThat(ids(reader)).isEqualTo(range(0, 35)));
     }
+  }
+
+  /** Iceberg's REST server with a bearer token that it also issues for client credentials. */
+  private static RestCatalogServer restServer(Path dir) throws Exception {
+    return RestCatalogServer.builder(TOKEN, LocalFileIO.class.getName())
+        .clientCredentials("c", "s")
+        .start(dir);
   }
 
   private FloeConfig config(RestCatalogServer server) {

@@ -11,6 +11,8 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.floe.core.TableId;
 import dev.floe.core.config.FloeConfig;
 import dev.floe.core.sink.CommitResult;
+import dev.floe.sinks.iceberg.LocalFileIO;
+import dev.floe.testsupport.rest.RestCatalogServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -41,7 +43,10 @@ class RestCatalogSyncIT {
 
   @BeforeAll
   static void startServer() throws Exception {
-    server = RestCatalogServer.start(serverDir, TOKEN, CLIENT_ID, CLIENT_SECRET);
+    server =
+        RestCatalogServer.builder(TOKEN, LocalFileIO.class.getName())
+            .clientCredentials(CLIENT_ID, CLIENT_SECRET)
+            .start(serverDir);
   }
 
   @AfterAll
@@ -73,7 +78,7 @@ class RestCatalogSyncIT {
         config("sales.orders", "token: \"${env:LAKE_TOKEN}\"", Map.of("LAKE_TOKEN", TOKEN));
     try (CatalogSync sync = CatalogSync.start(config);
         FloeWrites floe = new FloeWrites(config, "sales.orders", sync);
-        RESTCatalog reader = server.newReader()) {
+        RESTCatalog reader = server.newClient()) {
       floe.commit(0, 10);
       await().atMost(WAIT).until(() -> reader.tableExists(TableIdentifier.parse("sales.orders")));
       assertThat(ids(reader, "sales.orders")).isEqualTo(range(0, 10));
@@ -99,7 +104,7 @@ class RestCatalogSyncIT {
             Map.of("CLIENT", CLIENT_ID + ":" + CLIENT_SECRET));
     try (CatalogSync sync = CatalogSync.start(config);
         FloeWrites floe = new FloeWrites(config, "oauth.orders", sync);
-        RESTCatalog reader = server.newReader()) {
+        RESTCatalog reader = server.newClient()) {
       floe.commit(0, 3);
       await()
           .atMost(WAIT)
@@ -178,7 +183,7 @@ class RestCatalogSyncIT {
   void aTableOfAnotherLocationUnderTheNameIsNeverReplaced() throws Exception {
     TableIdentifier name = TableIdentifier.parse("taken.orders");
     String theirs;
-    try (RESTCatalog other = server.newReader()) {
+    try (RESTCatalog other = server.newClient()) {
       other.createNamespace(Namespace.of("taken"));
       theirs =
           other
@@ -189,7 +194,7 @@ class RestCatalogSyncIT {
     FloeConfig config = config("taken.orders", "token: " + TOKEN, Map.of());
     try (CatalogSync sync = CatalogSync.start(config);
         FloeWrites floe = new FloeWrites(config, "taken.orders", sync);
-        RESTCatalog reader = server.newReader()) {
+        RESTCatalog reader = server.newClient()) {
       floe.commit(0, 2);
 
       await()

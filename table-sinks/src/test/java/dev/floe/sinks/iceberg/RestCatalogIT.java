@@ -14,6 +14,7 @@ import dev.floe.core.config.CatalogSettings;
 import dev.floe.core.row.Row;
 import dev.floe.core.sink.TableSpec;
 import dev.floe.core.sink.WriteBatch;
+import dev.floe.testsupport.rest.RestCatalogServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,17 +39,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The sink against a real Iceberg REST catalog server ({@link EmbeddedRestCatalog}). */
+/**
+ * The sink against a real Iceberg REST catalog server ({@link RestCatalogServer}: bearer token
+ * only, metadata written with {@link LocalFileIO}, every request recorded).
+ */
 class RestCatalogIT {
   static final String TOKEN = "floe-test-token";
 
   @TempDir static Path dir;
-  static EmbeddedRestCatalog server;
+  static RestCatalogServer server;
   final List<AutoCloseable> opened = new ArrayList<>();
 
   @BeforeAll
   static void startServer() throws Exception {
-    server = EmbeddedRestCatalog.start(dir, TOKEN);
+    server = RestCatalogServer.builder(TOKEN, LocalFileIO.class.getName()).start(dir);
   }
 
   @AfterAll
