@@ -19,6 +19,7 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -27,8 +28,7 @@ import picocli.CommandLine.Spec;
     description =
         "Prints the statements that attach a table to a query engine (see docs/querying.md).")
 final class DdlCommand implements Callable<Integer> {
-  @Option(names = "--config", required = true, description = "the config file, e.g. floe.yaml")
-  Path config;
+  @Mixin ConfigOption config;
 
   @Option(names = "--table", required = true, description = "the table, e.g. sales.orders")
   String table;
@@ -48,7 +48,7 @@ final class DdlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    FloeConfig parsed = ConfigFiles.forCommand(config);
+    FloeConfig parsed = config.load();
     try {
       AttachStatements.Engine e = engine(engine);
       java.io.PrintWriter out = spec.commandLine().getOut();

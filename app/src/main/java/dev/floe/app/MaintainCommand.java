@@ -12,7 +12,6 @@ import dev.floe.core.sink.TableSpec;
 import dev.floe.sinks.delta.DeltaTableSink;
 import dev.floe.sinks.iceberg.IcebergTableSink;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -48,8 +48,7 @@ final class MaintainCommand implements Callable<Integer> {
     }
   }
 
-  @Option(names = "--config", required = true, description = "the config file, e.g. floe.yaml")
-  Path config;
+  @Mixin ConfigOption config;
 
   @Option(names = "--table", required = true, description = "the table, e.g. sales.orders")
   String table;
@@ -102,7 +101,7 @@ final class MaintainCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    FloeConfig parsed = ConfigFiles.forCommand(config);
+    FloeConfig parsed = config.load();
     TableId id = TableId.parse(table);
     TableMapping mapping =
         parsed.tables().stream().filter(m -> m.produces(id)).findFirst().orElse(null);

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -28,8 +29,7 @@ import picocli.CommandLine.Spec;
         "Shows what a new schema of a topic would change in its table, before any producer uses"
             + " it. Exit code 0: the table takes it (changes listed), 1: it would be refused.")
 final class PlanSchemaCommand implements Callable<Integer> {
-  @Option(names = "--config", required = true, description = "the config file, e.g. floe.yaml")
-  Path config;
+  @Mixin ConfigOption config;
 
   @Option(names = "--topic", required = true, description = "the topic whose schema changes")
   String topic;
@@ -58,7 +58,7 @@ final class PlanSchemaCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    FloeConfig parsed = ConfigFiles.forCommand(config);
+    FloeConfig parsed = config.load();
     List<TableMapping> mappings = parsed.mappingsFor(topic);
     if (mappings.isEmpty()) {
       spec.commandLine().getErr().println("No mapping of " + config + " reads topic " + topic);

@@ -9,7 +9,6 @@ import dev.floe.core.config.TableMapping;
 import dev.floe.core.sink.TableSpec;
 import dev.floe.sinks.iceberg.IcebergTableSink;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +21,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -32,8 +32,7 @@ import picocli.CommandLine.Spec;
             + " record's original topic, partition and offset. Letters that fail again are"
             + " dead-lettered again. Exit code 0 when every letter landed, 1 when some failed again.")
 final class ReplayDlqCommand implements Callable<Integer> {
-  @Option(names = "--config", required = true, description = "the config file, e.g. floe.yaml")
-  Path config;
+  @Mixin ConfigOption config;
 
   @Option(names = "--table", required = true, description = "the table, e.g. sales.orders")
   String table;
@@ -49,7 +48,7 @@ final class ReplayDlqCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    FloeConfig parsed = ConfigFiles.forCommand(config);
+    FloeConfig parsed = config.load();
     TableId id = TableId.parse(table);
     String group = parsed.groupId() + ".replay";
     Map<String, String> sources = new LinkedHashMap<>(); // dead-letter topic -> source topic

@@ -2,11 +2,11 @@ package dev.floe.app;
 
 import dev.floe.core.FloeException;
 import dev.floe.core.config.FloeConfig;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -17,12 +17,7 @@ import picocli.CommandLine.Spec;
 final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
-  @Option(
-      names = {"-c", "--config"},
-      required = true,
-      paramLabel = "FILE",
-      description = "the config file, e.g. floe.yaml")
-  Path config;
+  @Mixin ConfigOption config;
 
   @Option(
       names = "--progress-every",
@@ -35,8 +30,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    FloeConfig parsed =
-        ConfigFiles.forCommand(config, dev.floe.compaction.MaintenanceScheduler::validate);
+    FloeConfig parsed = config.load(dev.floe.compaction.MaintenanceScheduler::validate);
     try {
       java.util.Set<String> topics = dev.floe.consumer.KafkaReachability.check(parsed.kafka());
       dev.floe.consumer.KafkaReachability.unmatched(parsed, topics).forEach(LOG::warn);

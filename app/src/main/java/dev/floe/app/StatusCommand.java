@@ -12,12 +12,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -28,12 +28,7 @@ import picocli.CommandLine.Spec;
             + " freshness and last error: from the running instance's /status when one answers,"
             + " else from the tables and the brokers.")
 final class StatusCommand implements Callable<Integer> {
-  @Option(
-      names = {"-c", "--config"},
-      required = true,
-      paramLabel = "FILE",
-      description = "the config file, e.g. floe.yaml")
-  Path config;
+  @Mixin ConfigOption config;
 
   @Option(
       names = "--url",
@@ -50,7 +45,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    FloeConfig parsed = ConfigFiles.forCommand(config);
+    FloeConfig parsed = config.load();
     StatusReport report = fromRunningInstance(parsed);
     if (report == null) {
       try {
