@@ -101,7 +101,9 @@ final class DeltaOffsetCommit {
       }
       long base;
       try {
-        base = log.version();
+        // a lower bound is enough: step 1 then searches a few more versions. Not listing the log
+        // here saves a LIST per commit on S3 (the transaction lists it anyway)
+        base = log.lastSeenVersion();
         long landed = uncertain ? log.find(commitId, uncertainSince) : -1;
         if (landed >= 0) {
           return landed;

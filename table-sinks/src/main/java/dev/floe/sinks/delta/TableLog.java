@@ -103,8 +103,17 @@ final class TableLog {
     return 0;
   }
 
+  /** The table's latest version, listing the log for it. */
   long version() {
     return log.update().getVersion();
+  }
+
+  /**
+   * The version this process last saw, without listing the log (a LIST request on S3): at most the
+   * latest, since versions only grow.
+   */
+  long lastSeenVersion() {
+    return log.snapshot().getVersion();
   }
 
   /**
