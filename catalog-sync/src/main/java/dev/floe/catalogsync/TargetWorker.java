@@ -119,7 +119,7 @@ final class TargetWorker implements AutoCloseable {
           catalog(),
           state.location());
     } catch (RuntimeException | LinkageError ex) {
-      String message = SyncFailures.of(target.settings(), state, ex, secrets).getMessage();
+      String message = describe(state, ex);
       synchronized (e) {
         e.failures++;
         e.lastError = message;
@@ -134,6 +134,25 @@ final class TargetWorker implements AutoCloseable {
       if (ex instanceof TransientException) {
         LOG.debug("Sync of {} in '{}' will be retried", state.id(), catalog());
       }
+    }
+  }
+
+  /**
+   * The failure as operators read it. Never throws: a failure here would end this scheduled run
+   * without a retry, leaving the table unsynced until its next commit.
+   */
+  private String describe(TableState state, Throwable ex) {
+    try {
+      return SyncFailures.of(target.settings(), state, ex, secrets).getMessage();
+    } catch (RuntimeException | LinkageError e) {
+      return "Cannot register "
+          + state.format()
+          + " table "
+          + state.id()
+          + " in catalog '"
+          + catalog()
+          + "': "
+          + secrets.describe(ex);
     }
   }
 
