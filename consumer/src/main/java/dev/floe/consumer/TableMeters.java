@@ -42,18 +42,10 @@ final class TableMeters {
     this.table = table;
     this.format = format;
     Tags tags = Tags.of("table", table, "format", format);
-    records =
-        Counter.builder("floe.records.written")
-            .description("Rows committed to the table")
-            .tags(tags)
-            .register(registry);
+    records = counter(registry, tags, "floe.records.written", "Rows committed to the table");
     bytes =
-        Counter.builder("floe.bytes.written")
-            .description("Bytes of data files committed to the table")
-            .tags(tags)
-            .register(registry);
-    commits =
-        Counter.builder("floe.commits").description("Table commits").tags(tags).register(registry);
+        counter(registry, tags, "floe.bytes.written", "Bytes of data files committed to the table");
+    commits = counter(registry, tags, "floe.commits", "Table commits");
     latency =
         Timer.builder("floe.commit.latency")
             .description("Time to close the batch's files and commit them with their offsets")
@@ -68,20 +60,13 @@ final class TableMeters {
             .tags(tags)
             .register(registry);
     deadLetters =
-        Counter.builder("floe.dead.letters")
-            .description("Bad records written to the dead-letter topic")
-            .tags(tags)
-            .register(registry);
+        counter(
+            registry, tags, "floe.dead.letters", "Bad records written to the dead-letter topic");
     skipped =
-        Counter.builder("floe.records.skipped")
-            .description("Bad records skipped under on-error: skip")
-            .tags(tags)
-            .register(registry);
+        counter(registry, tags, "floe.records.skipped", "Bad records skipped under on-error: skip");
     evolutions =
-        Counter.builder("floe.schema.evolutions")
-            .description("Batches that changed the table's schema")
-            .tags(tags)
-            .register(registry);
+        counter(
+            registry, tags, "floe.schema.evolutions", "Batches that changed the table's schema");
     Gauge.builder("floe.freshness", this, TableMeters::freshnessSeconds)
         .description(
             "Seconds between now and the newest record timestamp committed to the table (NaN"
@@ -166,5 +151,10 @@ final class TableMeters {
         (long) evolutions.count(),
         bufferedBytes(),
         lastError.get());
+  }
+
+  private static Counter counter(
+      MeterRegistry registry, Tags tags, String name, String description) {
+    return Counter.builder(name).description(description).tags(tags).register(registry);
   }
 }

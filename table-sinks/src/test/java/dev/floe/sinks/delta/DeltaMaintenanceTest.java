@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.floe.core.PartitionOffsets;
 import dev.floe.core.TableId;
 import dev.floe.core.TransientException;
-import dev.floe.core.row.Field;
 import dev.floe.core.row.Row;
 import dev.floe.core.row.Type;
 import dev.floe.core.sink.MaintenanceJob;
@@ -36,13 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DeltaMaintenanceTest {
   @TempDir Path warehouse;
 
-  static final Type.Struct ROW =
-      new Type.Struct(
-          List.of(
-              Field.required("id", Type.Primitive.LONG),
-              Field.optional("name", Type.Primitive.STRING)));
-  static final Type.Struct KEY =
-      new Type.Struct(List.of(Field.required("id", Type.Primitive.LONG)));
+  static final Type.Struct ROW = DeltaUpsertTest.ROW;
+  static final Type.Struct KEY = DeltaUpsertTest.KEY;
 
   @Test
   void optimizeBinPacksSmallFilesPerPartitionAndKeepsTheLatestRowPerKey() {
